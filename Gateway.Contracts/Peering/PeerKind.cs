@@ -1,0 +1,8 @@
+namespace Gateway.Contracts.Peering;
+
+public enum PeerKind
+{
+    ContactPoint,
+    Ngo,
+    LawEnforcement,
+}

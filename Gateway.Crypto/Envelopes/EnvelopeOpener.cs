@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Gateway.Contracts;
+using Gateway.Contracts.Envelopes;
+using Gateway.Crypto.Certificates;
+using Gateway.Crypto.Cms;
+using Gateway.Crypto.Identity;
+using Gateway.Crypto.Peers;
+
+namespace Gateway.Crypto.Envelopes;
+
+/// <summary>
+/// Decrypt, verify, identify the signer, and check the header addresses: everything a receiving node must know
+/// before it may store an envelope. Every refusal is an <see cref="EnvelopeException"/> with a stable code.
+/// </summary>
+public sealed class EnvelopeOpener(DecryptionIdentity identity, PeerDirectory peers, CertificateValidator validator)
+{
+    public OpenedEnvelope Open(byte[] envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var inner = EnvelopeDecryptor.Decrypt(envelope, identity);
+        var signed = SignedDataCodec.Verify(inner);
+        var (sender, warnings) = peers.Authenticate(signed.SignerCertificate, CertificateRole.Signing, validator, signed.IncludedCertificates);
+
+        var payload = ParsePayload(signed.Content);
+        if (!string.Equals(payload.Header.To, peers.Self.Id, StringComparison.Ordinal))
+        {
+            throw new EnvelopeException(EnvelopeErrorCodes.NotForThisNode, $"message {payload.Header.MessageId} is addressed to {payload.Header.To}, this node is {peers.Self.Id}");
+        }
+
+        if (!string.Equals(payload.Header.From, sender.Id, StringComparison.Ordinal))
+        {
+            throw new EnvelopeException(EnvelopeErrorCodes.SignerMismatch, $"message {payload.Header.MessageId} claims to be from {payload.Header.From} but is signed by {sender.Id}");
+        }
+
+        return new OpenedEnvelope
+        {
+            Payload = payload,
+            PayloadJson = signed.Content,
+            Sender = sender,
+            SignerCertificate = signed.SignerCertificate,
+            SigningTime = signed.SigningTime,
+            Warnings = warnings,
+        };
+    }
+
+    private static EnvelopePayload ParsePayload(byte[] json)
+    {
+        try
+        {
+            var payload = JsonSerializer.Deserialize<EnvelopePayload>(json, GatewayJson.Options)
+                ?? throw new EnvelopeException(EnvelopeErrorCodes.HeaderInvalid, "the signed payload is JSON null");
+            if (payload.Body.ValueKind != JsonValueKind.Object)
+            {
+                throw new EnvelopeException(EnvelopeErrorCodes.HeaderInvalid, "the body must be a JSON object");
+            }
+
+            if (!SchemaVersions.IsSupported(payload.Header.SchemaVersion))
+            {
+                throw new EnvelopeException(EnvelopeErrorCodes.HeaderInvalid, $"schema version {payload.Header.SchemaVersion} is not supported; this node reads {SchemaVersions.Current}");
+            }
+
+            if (!MessageTypes.IsKnown(payload.Header.MessageType))
+            {
+                throw new EnvelopeException(EnvelopeErrorCodes.HeaderInvalid, $"unknown message type {payload.Header.MessageType}");
+            }
+
+            return payload;
+        }
+        catch (JsonException exception)
+        {
+            // JsonException.Path names the field; its message never quotes the offending value.
+            throw new EnvelopeException(EnvelopeErrorCodes.HeaderInvalid, $"the signed payload is not a valid envelope document at {exception.Path ?? "$"}");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Gateway.Service.Cli;
+
+return await GatewayCommandLine.Create().Parse(args).InvokeAsync();
