@@ -1,3 +1,4 @@
 using Gateway.Service.Cli;
 
-return await GatewayCommandLine.Create().Parse(args).InvokeAsync();
+// `gateway` with no command serves, as `gateway run` does.
+return await GatewayCommandLine.Create().Parse(args.Length == 0 ? ["run"] : args).InvokeAsync();

@@ -14,6 +14,7 @@ internal static class GatewayCommandLine
     public static RootCommand Create()
     {
         var root = new RootCommand("Referral Gateway: signed, encrypted, acknowledged cross-border referrals.");
+        root.Add(RunCommand.Create());
         root.Add(PkiCommands.Create());
         root.Add(EnvelopeCommands.Create());
         root.Add(DemoCommand.Create());

@@ -1,0 +1,102 @@
+using System.CommandLine;
+using Gateway.Crypto.DevPki;
+using Gateway.Service.Hosting;
+using Gateway.Service.Persistence;
+
+namespace Gateway.Service.Cli;
+
+/// <summary>
+/// <c>run</c>: serve one node. From a dev PKI with <c>--pki</c>/<c>--node</c>; from configuration (section
+/// <c>Gateway</c> in appsettings.json or <c>Gateway__*</c> environment variables) for real deployments; and with
+/// neither, a clearly labelled dev mode: a generated PKI under the data directory, SQLite, in-memory transport.
+/// </summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var pki = new Option<DirectoryInfo?>("--pki") { Description = "A folder written by 'pki init-dev'." };
+        var node = new Option<string?>("--node") { Description = "Which node of that PKI to serve." };
+        var dataDirectory = new Option<DirectoryInfo>("--data-dir")
+        {
+            Description = "Where the node keeps its SQLite database (and, in dev mode, its PKI).",
+            DefaultValueFactory = _ => new DirectoryInfo(Path.Combine(Environment.CurrentDirectory, ".data", "run")),
+        };
+        var peerPort = new Option<int>("--peer-port") { Description = "Override the peer (mutual TLS) port." };
+        var internalPort = new Option<int>("--internal-port") { Description = "Override the internal port." };
+        var command = new Command("run", "Serve a gateway node (the default command).") { pki, node, dataDirectory, peerPort, internalPort };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = parse.InvocationConfiguration;
+            var data = parse.GetRequiredValue(dataDirectory).FullName;
+            GatewayNodeOptions options;
+            if (parse.GetValue(pki) is { } pkiDirectory)
+            {
+                var nodeId = parse.GetValue(node);
+                if (string.IsNullOrEmpty(nodeId))
+                {
+                    console.Error.WriteLine("run: --pki needs --node to say which node to serve");
+                    return GatewayCommandLine.UsageError;
+                }
+
+                options = GatewayNodeOptions.FromDevPki(pkiDirectory.FullName, nodeId, Path.Combine(data, nodeId));
+            }
+            else if (FromConfiguration() is { } configured)
+            {
+                options = configured;
+            }
+            else
+            {
+                var devPki = Path.Combine(data, "pki");
+                if (!File.Exists(DevPkiLayout.PeersFile(devPki, "EE-SKA")))
+                {
+                    using var federation = DevFederation.Create(["EE-SKA", "FI-NRM", "LV-NGO-SAFEHOUSE"], EncryptionKeyKind.Ec, DateTimeOffset.UtcNow);
+                    federation.WriteTo(devPki);
+                }
+
+                console.Output.WriteLine($"DEV MODE: no configuration given; serving EE-SKA from the generated development PKI in {devPki}. Never use it for real data.");
+                options = GatewayNodeOptions.FromDevPki(devPki, "EE-SKA", Path.Combine(data, "EE-SKA"));
+            }
+
+            ApplyEnvironment(options);
+            options.PeerPort = parse.GetValue(peerPort) is > 0 and var p ? p : options.PeerPort;
+            options.InternalPort = parse.GetValue(internalPort) is > 0 and var i ? i : options.InternalPort;
+            try
+            {
+                await using var app = await GatewayHost.BuildAsync(options, cancellationToken: cancellationToken);
+                await app.RunAsync(cancellationToken);
+                return 0;
+            }
+            catch (Exception exception) when (exception is InvalidOperationException or Crypto.Peers.PeerRegistryException or IOException)
+            {
+                console.Error.WriteLine($"run: {exception.Message}");
+                return GatewayCommandLine.UsageError;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>RABBITMQ_URI and POSTGRES_CONNECTION, as the tests and the demo use them, override the embedded defaults.</summary>
+    internal static void ApplyEnvironment(GatewayNodeOptions options)
+    {
+        if (Environment.GetEnvironmentVariable("RABBITMQ_URI") is { Length: > 0 } rabbit && string.IsNullOrEmpty(options.RabbitMqUri))
+        {
+            options.RabbitMqUri = rabbit;
+        }
+
+        if (Environment.GetEnvironmentVariable("POSTGRES_CONNECTION") is { Length: > 0 } postgres && options.Storage == StorageProvider.Sqlite)
+        {
+            options.Storage = StorageProvider.Postgres;
+            options.ConnectionString = postgres;
+        }
+    }
+
+    private static GatewayNodeOptions? FromConfiguration()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var section = configuration.GetSection(GatewayNodeOptions.Section);
+        return section.Exists() ? section.Get<GatewayNodeOptions>() : null;
+    }
+}

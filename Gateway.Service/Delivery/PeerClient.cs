@@ -1,0 +1,73 @@
+using System.Net.Http.Headers;
+using System.Text.Json;
+using Gateway.Crypto.Peers;
+using Gateway.Service.Peering;
+using Gateway.Service.Persistence;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Gateway.Service.Delivery;
+
+/// <summary>POSTs an envelope to a peer over mutual TLS through that peer's own resilient HttpClient.</summary>
+internal sealed class PeerClient(IHttpClientFactory clients)
+{
+    public static string ClientName(string peerId) => $"peer:{peerId}";
+
+    public async Task<PeerResponse> SendAsync(TrustedPeer peer, OutboundMessage message, string from, CancellationToken cancellationToken)
+    {
+        var client = clients.CreateClient(ClientName(peer.Id));
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(peer.Endpoint, "/peer/v1/envelopes"))
+        {
+            Content = new ByteArrayContent(message.Envelope),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(RoutingHeaders.EnvelopeMediaType);
+        request.Headers.Add(RoutingHeaders.MessageId, message.MessageId.ToString());
+        request.Headers.Add(RoutingHeaders.From, from);
+        request.Headers.Add(RoutingHeaders.To, peer.Id);
+        request.Headers.Add(RoutingHeaders.MessageType, message.MessageType);
+        try
+        {
+            using var response = await client.SendAsync(request, cancellationToken);
+            var body = await response.Content.ReadAsByteArrayAsync(cancellationToken);
+            return new PeerResponse
+            {
+                Status = (int)response.StatusCode,
+                Body = body,
+                Code = response.IsSuccessStatusCode ? null : ProblemCode(body) ?? $"HTTP_{(int)response.StatusCode}",
+                RetryAfter = response.Headers.RetryAfter?.Delta,
+            };
+        }
+        catch (BrokenCircuitException)
+        {
+            return new PeerResponse { Code = "CIRCUIT_OPEN" };
+        }
+        catch (TimeoutRejectedException)
+        {
+            return new PeerResponse { Code = "TIMEOUT" };
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new PeerResponse { Code = "TIMEOUT" };
+        }
+        catch (HttpRequestException)
+        {
+            // Refused, reset, or the TLS handshake failed: nothing reached the peer's store.
+            return new PeerResponse { Code = "CONNECTION_FAILED" };
+        }
+    }
+
+    private static string? ProblemCode(byte[] body)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
+                ? code.GetString()
+                : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}

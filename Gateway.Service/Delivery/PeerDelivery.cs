@@ -1,0 +1,101 @@
+using Gateway.Crypto;
+using Gateway.Crypto.Certificates;
+using Gateway.Crypto.Receipts;
+using Gateway.Service.Hosting;
+using Gateway.Service.Persistence;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Service.Delivery;
+
+/// <summary>
+/// One delivery attempt (DESIGN §8.3): claim the message, POST it, verify the receipt against what was sent, and
+/// record Delivered, RetryWaiting (with the next time) or Failed, with the attempt, in one transaction.
+/// </summary>
+internal sealed partial class PeerDelivery(
+    NodeIdentity identity,
+    GatewayStore store,
+    PeerClient client,
+    CertificateValidator validator,
+    RetrySchedule schedule,
+    TimeProvider time,
+    IOptions<GatewayNodeOptions> options,
+    ILogger<PeerDelivery> logger)
+{
+    private readonly ReceiptVerifier _receipts = new(identity.Peers, validator);
+
+    public async Task DeliverAsync(Guid messageId, CancellationToken cancellationToken)
+    {
+        var delivery = options.Value.Delivery;
+        var started = time.GetUtcNow();
+        var message = await store.TryStartAttemptAsync(messageId, started, delivery.AttemptTimeout * 2, cancellationToken);
+        if (message is null)
+        {
+            return; // Not due, already settled, or another consumer holds it: a duplicate broker message.
+        }
+
+        var peer = identity.Peers.Find(message.PeerId);
+        if (started >= message.ExpiresAt || peer is null)
+        {
+            await CompleteAsync(message, started, DeliveryState.Failed, null, peer is null ? "PEER_NOT_REGISTERED" : "TTL_EXPIRED", null, null, cancellationToken);
+            return;
+        }
+
+        var response = await client.SendAsync(peer, message, identity.NodeId, cancellationToken);
+        if (response.Status == 200)
+        {
+            try
+            {
+                _receipts.Verify(response.Body!, peer.Id, message.MessageId, message.Envelope);
+                await CompleteAsync(message, started, DeliveryState.Delivered, 200, null, response.Body, null, cancellationToken);
+            }
+            catch (EnvelopeException exception)
+            {
+                // The peer holds the message but its receipt proves nothing: an operator must look.
+                await CompleteAsync(message, started, DeliveryState.Failed, 200, $"RECEIPT_INVALID:{exception.Code}", null, null, cancellationToken);
+            }
+
+            return;
+        }
+
+        if (!response.IsTransient)
+        {
+            await CompleteAsync(message, started, DeliveryState.Failed, response.Status, response.Code, null, null, cancellationToken);
+            return;
+        }
+
+        var next = time.GetUtcNow() + schedule.DelayAfter(message.Attempts, response.RetryAfter);
+        if (next >= message.ExpiresAt)
+        {
+            await CompleteAsync(message, started, DeliveryState.Failed, response.Status, "TTL_EXPIRED", null, null, cancellationToken);
+            return;
+        }
+
+        await CompleteAsync(message, started, DeliveryState.RetryWaiting, response.Status, response.Code, null, next, cancellationToken);
+    }
+
+    private async Task CompleteAsync(
+        Persistence.OutboundMessage message, DateTimeOffset started, DeliveryState outcome, int? status, string? code, byte[]? receipt, DateTimeOffset? next, CancellationToken cancellationToken)
+    {
+        await store.CompleteAttemptAsync(
+            new AttemptCompletion
+            {
+                Attempt = new DeliveryAttempt
+                {
+                    MessageId = message.MessageId,
+                    Attempt = message.Attempts,
+                    StartedAt = started,
+                    FinishedAt = time.GetUtcNow(),
+                    Outcome = outcome,
+                    HttpStatus = status,
+                    ErrorCode = code,
+                },
+                Receipt = receipt,
+                NextAttemptAt = next,
+            },
+            cancellationToken);
+        LogAttempt(logger, message.MessageId, message.PeerId, message.Attempts, outcome, code);
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to {PeerId}, attempt {Attempt}: {Outcome} {Code}")]
+    private static partial void LogAttempt(ILogger logger, Guid messageId, string peerId, int attempt, DeliveryState outcome, string? code);
+}

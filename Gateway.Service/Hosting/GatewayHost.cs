@@ -1,0 +1,197 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Text.Json.Serialization;
+using Gateway.Crypto.Certificates;
+using Gateway.Crypto.Envelopes;
+using Gateway.Crypto.Receipts;
+using Gateway.Service.Delivery;
+using Gateway.Service.Outbox;
+using Gateway.Service.Peering;
+using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
+using MassTransit;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.Options;
+using Polly;
+
+namespace Gateway.Service.Hosting;
+
+/// <summary>
+/// Composes one gateway node: the mutual-TLS peer listener, the internal listener, the store, the outbox relay
+/// and the delivery consumer on MassTransit (RabbitMQ, or in-memory when no broker is configured).
+/// </summary>
+public static class GatewayHost
+{
+    public static async Task<WebApplication> BuildAsync(GatewayNodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        GatewayNodeOptionsValidator.ThrowIfInvalid(options);
+        var identity = NodeIdentity.Load(options);
+        var peerPort = options.PeerPort != 0 ? options.PeerPort : identity.Peers.Self.PeerPort;
+        var internalPort = options.InternalPort != 0 ? options.InternalPort : identity.Peers.Self.InternalPort;
+        var validator = new CertificateValidator(TimeProvider.System);
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(GatewayHost).Assembly.GetName().Name });
+        builder.Logging.ClearProviders();
+        if (configureLogging is null)
+        {
+            builder.Logging.AddSimpleConsole(console => console.SingleLine = true);
+        }
+        else
+        {
+            configureLogging(builder.Logging);
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = options.MaxEnvelopeBytes;
+            kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+            var address = IPAddress.Parse(options.BindAddress);
+            kestrel.Listen(address, peerPort, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = identity.Tls;
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.CheckCertificateRevocation = false;
+
+                // The handshake admits certificates of any partner's trust anchor; which peer it is (pin), and
+                // whether that is acceptable, is decided per request with a problem code the partner can read.
+                https.ClientCertificateValidation = (certificate, _, _) =>
+                    identity.Peers.Peers.Any(peer => validator.ChainsTo(certificate, peer.TrustAnchor));
+            }));
+            kestrel.Listen(address, internalPort);
+        });
+
+        var services = builder.Services;
+        services.AddSingleton(Options.Create(options));
+        services.AddSingleton(identity);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(validator);
+        services.AddSingleton(new GatewayStore(options.Storage, options.ConnectionString));
+        services.AddSingleton<EnvelopeSealer>();
+        services.AddSingleton<ReceiptSigner>();
+        services.AddSingleton<InboundEnvelopeReceiver>();
+        services.AddSingleton<ReferralSender>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton(new RetrySchedule(options.Delivery, new Random()));
+        services.AddSingleton<PeerClient>();
+        services.AddSingleton<PeerDelivery>();
+        services.AddHostedService<OutboxRelay>();
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(json =>
+        {
+            json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        });
+        AddPeerClients(services, identity, validator, options.Delivery);
+        AddBus(services, options);
+
+        var app = builder.Build();
+        await app.Services.GetRequiredService<GatewayStore>().InitializeAsync(cancellationToken);
+        app.MapPeerApiV1(peerPort);
+        app.MapReferralsApiV1(internalPort);
+        app.MapGet("/health/live", () => Results.Ok(new { status = "live" })).RequireHost($"*:{internalPort}");
+        app.MapGet("/health/ready", async (GatewayStore store, CancellationToken token) =>
+        {
+            await store.CountInboundAsync(token);
+            return Results.Ok(new { status = "ready", node = identity.NodeId });
+        }).RequireHost($"*:{internalPort}");
+        return app;
+    }
+
+    /// <summary>One HttpClient per peer: its own connection pool, TLS pinning and circuit breaker (DESIGN §8.3).</summary>
+    private static void AddPeerClients(IServiceCollection services, NodeIdentity identity, CertificateValidator validator, DeliveryOptions delivery)
+    {
+        foreach (var peer in identity.Peers.Peers)
+        {
+            services.AddHttpClient(PeerClient.ClientName(peer.Id), client =>
+                {
+                    client.Timeout = Timeout.InfiniteTimeSpan; // the resilience pipeline owns the timeout
+                    client.MaxResponseContentBufferSize = 1024 * 1024;
+                })
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
+                {
+                    PooledConnectionLifetime = TimeSpan.FromMinutes(10),
+                    ConnectTimeout = TimeSpan.FromSeconds(10),
+                    SslOptions =
+                    {
+                        ClientCertificates = [identity.Tls],
+                        EnabledSslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13,
+
+                        // The server must present the TLS certificate this peer registered (pin) under its trust
+                        // anchor; the host name is not what identifies a partner here, the pin is.
+                        RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                            certificate is not null && IsPeerTlsCertificate(identity, validator, peer.Id, new(certificate)),
+                    },
+                })
+                .AddResilienceHandler("peer", pipeline =>
+                {
+                    pipeline.AddTimeout(delivery.AttemptTimeout);
+                    pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
+                    {
+                        FailureRatio = 0.5,
+                        MinimumThroughput = 5,
+                        SamplingDuration = TimeSpan.FromSeconds(30),
+                        BreakDuration = TimeSpan.FromSeconds(15),
+                    });
+                });
+        }
+    }
+
+    private static bool IsPeerTlsCertificate(NodeIdentity identity, CertificateValidator validator, string peerId, System.Security.Cryptography.X509Certificates.X509Certificate2 certificate)
+    {
+        try
+        {
+            return identity.Peers.Authenticate(certificate, CertificateRole.Tls, validator).Peer.Id == peerId;
+        }
+        catch (Crypto.EnvelopeException)
+        {
+            return false;
+        }
+    }
+
+    private static void AddBus(IServiceCollection services, GatewayNodeOptions options)
+    {
+        var queue = DeliveryQueue.Name(options);
+        var concurrency = options.Delivery.Concurrency;
+        services.AddMassTransit(bus =>
+        {
+            bus.AddConsumer<PeerDeliveryConsumer>();
+            if (string.IsNullOrEmpty(options.RabbitMqUri))
+            {
+                bus.UsingInMemory((context, transport) => transport.ReceiveEndpoint(queue, endpoint =>
+                {
+                    endpoint.ConcurrentMessageLimit = concurrency;
+                    endpoint.UseMessageRetry(retry => retry.Interval(5, TimeSpan.FromSeconds(1)));
+                    endpoint.ConfigureConsumer<PeerDeliveryConsumer>(context);
+                }));
+            }
+            else
+            {
+                bus.UsingRabbitMq((context, transport) =>
+                {
+                    transport.Host(new Uri(options.RabbitMqUri));
+                    transport.ReceiveEndpoint(queue, endpoint =>
+                    {
+                        endpoint.SetQuorumQueue();
+                        endpoint.ConfigureConsumeTopology = false; // sent to directly; never bound to a shared exchange
+                        endpoint.PrefetchCount = concurrency * 2;
+                        endpoint.ConcurrentMessageLimit = concurrency;
+                        endpoint.UseMessageRetry(retry => retry.Interval(5, TimeSpan.FromSeconds(1)));
+                        endpoint.ConfigureConsumer<PeerDeliveryConsumer>(context);
+                    });
+                });
+            }
+        });
+        services.Configure<MassTransitHostOptions>(host =>
+        {
+            host.WaitUntilStarted = true;
+            host.StartTimeout = TimeSpan.FromSeconds(60);
+            host.StopTimeout = TimeSpan.FromSeconds(30);
+        });
+    }
+}

@@ -1,0 +1,81 @@
+using Gateway.Crypto.DevPki;
+using Gateway.Service.Delivery;
+using Gateway.Service.Persistence;
+
+namespace Gateway.Service.Hosting;
+
+/// <summary>
+/// Everything one gateway node needs to start (configuration section <c>Gateway</c>). Validated at start so a
+/// wrong path or port stops the node with the name of the setting.
+/// </summary>
+public sealed class GatewayNodeOptions
+{
+    public const string Section = "Gateway";
+
+    public string NodeId { get; set; } = string.Empty;
+
+    /// <summary>This node's peers.json (DESIGN §2).</summary>
+    public string PeersFile { get; set; } = string.Empty;
+
+    public string TlsCertificateFile { get; set; } = string.Empty;
+
+    public string TlsKeyFile { get; set; } = string.Empty;
+
+    public string SigningCertificateFile { get; set; } = string.Empty;
+
+    public string SigningKeyFile { get; set; } = string.Empty;
+
+    public string EncryptionCertificateFile { get; set; } = string.Empty;
+
+    public string EncryptionKeyFile { get; set; } = string.Empty;
+
+    /// <summary>Address both listeners bind to. Loopback by default; a firewall should expose only the peer port.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Mutual-TLS listener for partners; 0 takes the port from peers.json.</summary>
+    public int PeerPort { get; set; }
+
+    /// <summary>Internal listener (/api, /ops, /health); 0 takes the port from peers.json.</summary>
+    public int InternalPort { get; set; }
+
+    public StorageProvider Storage { get; set; } = StorageProvider.Sqlite;
+
+    /// <summary>SQLite: <c>Data Source=path</c>; PostgreSQL: an Npgsql connection string.</summary>
+    public string ConnectionString { get; set; } = string.Empty;
+
+    /// <summary>amqp:// URI of RabbitMQ; empty uses MassTransit's in-memory transport (single process only).</summary>
+    public string? RabbitMqUri { get; set; }
+
+    /// <summary>Prefix of this node's queue names, so several nodes or test runs can share one broker.</summary>
+    public string QueuePrefix { get; set; } = "gateway";
+
+    /// <summary>Envelopes larger than this are refused with 413 before they are read.</summary>
+    public long MaxEnvelopeBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>How old an envelope's createdAt may be on arrival; must exceed the senders' time-to-live.</summary>
+    public TimeSpan FreshnessWindow { get; set; } = TimeSpan.FromDays(8);
+
+    /// <summary>How far in the future createdAt may be (clock skew between nodes).</summary>
+    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+
+    public DeliveryOptions Delivery { get; set; } = new();
+
+    /// <summary>Options for a node of a development PKI written by <c>pki init-dev</c>.</summary>
+    public static GatewayNodeOptions FromDevPki(string pkiDirectory, string nodeId, string dataDirectory)
+    {
+        var folder = DevPkiLayout.NodeFolder(pkiDirectory, nodeId);
+        Directory.CreateDirectory(dataDirectory);
+        return new GatewayNodeOptions
+        {
+            NodeId = nodeId,
+            PeersFile = DevPkiLayout.PeersFile(pkiDirectory, nodeId),
+            TlsCertificateFile = Path.Combine(folder, "tls.crt"),
+            TlsKeyFile = Path.Combine(folder, "tls.key"),
+            SigningCertificateFile = Path.Combine(folder, "sign.crt"),
+            SigningKeyFile = Path.Combine(folder, "sign.key"),
+            EncryptionCertificateFile = Path.Combine(folder, "enc.crt"),
+            EncryptionKeyFile = Path.Combine(folder, "enc.key"),
+            ConnectionString = $"Data Source={Path.Combine(dataDirectory, "gateway.db")}",
+        };
+    }
+}

@@ -1,0 +1,9 @@
+namespace Gateway.Service.Peering;
+
+/// <summary>Either the signed receipt to answer with, or why the envelope was refused.</summary>
+internal sealed record InboundResult(byte[]? Receipt, PeerRejection? Rejection)
+{
+    public static InboundResult Accepted(byte[] receipt) => new(receipt, null);
+
+    public static InboundResult Rejected(PeerRejection rejection) => new(null, rejection);
+}

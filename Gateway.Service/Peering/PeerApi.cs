@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
+using Gateway.Service.Hosting;
+
+namespace Gateway.Service.Peering;
+
+/// <summary>The peer listener's endpoints (DESIGN §4), reachable only on the mutual-TLS port.</summary>
+internal static class PeerApi
+{
+    public static void MapPeerApiV1(this IEndpointRouteBuilder app, int peerPort)
+    {
+        var peer = app.MapGroup("/peer/v1").RequireHost($"*:{peerPort}");
+        peer.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+        peer.MapPost("/envelopes", ReceiveAsync);
+    }
+
+    private static async Task<IResult> ReceiveAsync(HttpContext context, InboundEnvelopeReceiver receiver, IOptions<GatewayNodeOptions> options, CancellationToken cancellationToken)
+    {
+        var request = context.Request;
+        var limit = options.Value.MaxEnvelopeBytes;
+        if (request.ContentLength > limit)
+        {
+            // Refuse on the declared length, before a byte of the body is read.
+            context.Response.Headers.Connection = "close";
+            return new PeerRejection(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToProblem();
+        }
+
+        if (!string.Equals(request.ContentType, RoutingHeaders.EnvelopeMediaType, StringComparison.OrdinalIgnoreCase))
+        {
+            return new PeerRejection(415, PeerProtocolCodes.UnsupportedMediaType, $"the body must be {RoutingHeaders.EnvelopeMediaType}").ToProblem();
+        }
+
+        if (ParseRouting(request.Headers) is not { } routing)
+        {
+            return new PeerRejection(400, PeerProtocolCodes.RoutingHeaderMissing,
+                $"{RoutingHeaders.MessageId} (a UUID), {RoutingHeaders.From}, {RoutingHeaders.To} and {RoutingHeaders.MessageType} are required").ToProblem();
+        }
+
+        byte[] envelope;
+        try
+        {
+            context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = limit;
+            using var buffer = new MemoryStream();
+            await request.Body.CopyToAsync(buffer, cancellationToken);
+            envelope = buffer.ToArray();
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return new PeerRejection(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToProblem();
+        }
+
+        var result = await receiver.ReceiveAsync(context.Connection.ClientCertificate, routing, envelope, cancellationToken);
+        return result.Rejection is { } rejection
+            ? rejection.ToProblem()
+            : Results.Bytes(result.Receipt!, RoutingHeaders.EnvelopeMediaType);
+    }
+
+    private static RoutingValues? ParseRouting(IHeaderDictionary headers)
+    {
+        string? Header(string name) => headers.TryGetValue(name, out var value) && value.Count == 1 && !string.IsNullOrWhiteSpace(value[0]) ? value[0] : null;
+        return Guid.TryParse(Header(RoutingHeaders.MessageId), out var messageId)
+            && Header(RoutingHeaders.From) is { } from && Header(RoutingHeaders.To) is { } to && Header(RoutingHeaders.MessageType) is { } type
+            ? new RoutingValues(messageId, from, to, type)
+            : null;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Gateway.Service.Persistence;
+
+/// <summary>
+/// The little that differs between SQLite and PostgreSQL here: how to connect, the binary column type, and how
+/// concurrent schema creation is serialised. Everything else is the same SQL (times as Unix milliseconds).
+/// </summary>
+internal abstract class StoreDialect : IAsyncDisposable
+{
+    public abstract StorageProvider Provider { get; }
+
+    public abstract string BinaryType { get; }
+
+    public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs before the schema DDL, inside its transaction.</summary>
+    public abstract string SchemaLockSql { get; }
+
+    public abstract bool IsUniqueViolation(DbException exception);
+
+    public abstract ValueTask DisposeAsync();
+
+    public static StoreDialect Create(StorageProvider provider, string connectionString) => provider switch
+    {
+        StorageProvider.Postgres => new PostgresDialect(connectionString),
+        _ => new SqliteDialect(connectionString),
+    };
+
+    private sealed class SqliteDialect(string connectionString) : StoreDialect
+    {
+        public override StorageProvider Provider => StorageProvider.Sqlite;
+
+        public override string BinaryType => "BLOB";
+
+        public override string SchemaLockSql => string.Empty;
+
+        public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
+        {
+            var connection = new SqliteConnection(connectionString);
+            await connection.OpenAsync(cancellationToken);
+            await using var pragma = connection.CreateCommand();
+            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+            await pragma.ExecuteNonQueryAsync(cancellationToken);
+            return connection;
+        }
+
+        public override bool IsUniqueViolation(DbException exception) =>
+            exception is SqliteException { SqliteErrorCode: 19 };
+
+        public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    private sealed class PostgresDialect(string connectionString) : StoreDialect
+    {
+        private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+
+        public override StorageProvider Provider => StorageProvider.Postgres;
+
+        public override string BinaryType => "BYTEA";
+
+        // Two gateway processes of one node may start together; CREATE TABLE IF NOT EXISTS is not race-free.
+        public override string SchemaLockSql => "SELECT pg_advisory_xact_lock(7466223);";
+
+        public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
+            await _dataSource.OpenConnectionAsync(cancellationToken);
+
+        public override bool IsUniqueViolation(DbException exception) =>
+            exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+
+        public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+    }
+}

@@ -1,0 +1,5 @@
+using Gateway.Service.Persistence;
+
+namespace Gateway.Service.Referrals;
+
+public sealed record SendMessageAccepted(Guid MessageId, DeliveryState State);
