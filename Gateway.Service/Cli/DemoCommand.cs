@@ -94,9 +94,9 @@ internal static class DemoCommand
             await SendAsync(http, pki, "EE-SKA", "FI-NRM", MessageTypes.AnonymousConsultation, conversation, null,
                 new { question = "SYNTHETIC: which documents does your assistance system need for an adult referral?" }, cancellationToken),
             await SendAsync(http, pki, "EE-SKA", "FI-NRM", MessageTypes.ReferralRequest, conversation, null,
-                new { prs_FirstName = "SYNTHETIC", prs_Citizenship = new[] { "UA" }, prs_PrimaryLanguage = "ukr", vic_TraffickingStatus = "PossibleVictimOfTrafficking", spl_Type = new[] { "Accommodation", "Interpretation" } }, cancellationToken),
+                new { prs_FirstName = "SYNTHETIC", prs_Citizenship = new[] { "UA" }, prs_PrimaryLanguage = "ukr", vic_TraffickingStatus = "PossibleVictimOfTrafficking", spl_Type = new[] { "SocialCare", "Legal" } }, cancellationToken),
             await SendAsync(http, pki, "EE-SKA", "LV-NGO-SAFEHOUSE", MessageTypes.ReferralRequest, conversation, null,
-                new { prs_FirstName = "SYNTHETIC", prs_PrimaryLanguage = "rus", spl_Type = new[] { "Accommodation" } }, cancellationToken),
+                new { prs_FirstName = "SYNTHETIC", prs_PrimaryLanguage = "rus", spl_Type = new[] { "SocialCare" } }, cancellationToken),
         };
         foreach (var sent in first)
         {

@@ -11,6 +11,8 @@ namespace Gateway.Service.Delivery;
 /// <summary>POSTs an envelope to a peer over mutual TLS through that peer's own resilient HttpClient.</summary>
 internal sealed class PeerClient(IHttpClientFactory clients)
 {
+    private const int ExpectContinueThreshold = 64 * 1024;
+
     public static string ClientName(string peerId) => $"peer:{peerId}";
 
     public async Task<PeerResponse> SendAsync(TrustedPeer peer, OutboundMessage message, string from, CancellationToken cancellationToken)
@@ -25,6 +27,10 @@ internal sealed class PeerClient(IHttpClientFactory clients)
         request.Headers.Add(RoutingHeaders.From, from);
         request.Headers.Add(RoutingHeaders.To, peer.Id);
         request.Headers.Add(RoutingHeaders.MessageType, message.MessageType);
+
+        // A large envelope waits for the peer's 100 Continue, so a 413 arrives before the body is sent and is
+        // taken as the final answer it is, not as a broken connection to retry until the time-to-live runs out.
+        request.Headers.ExpectContinue = message.Envelope.Length > ExpectContinueThreshold;
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);

@@ -13,6 +13,7 @@ using MassTransit;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Http.Resilience;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Polly;
 
@@ -82,6 +83,7 @@ public static class GatewayHost
         services.AddSingleton<PeerDelivery>();
         services.AddHostedService<OutboxRelay>();
         services.AddProblemDetails();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRouting.ListenerMatcherPolicy>());
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
@@ -94,12 +96,13 @@ public static class GatewayHost
         await app.Services.GetRequiredService<GatewayStore>().InitializeAsync(cancellationToken);
         app.MapPeerApiV1(peerPort);
         app.MapReferralsApiV1(internalPort);
-        app.MapGet("/health/live", () => Results.Ok(new { status = "live" })).RequireHost($"*:{internalPort}");
-        app.MapGet("/health/ready", async (GatewayStore store, CancellationToken token) =>
+        var health = app.MapGroup("/health").RequireListener(internalPort);
+        health.MapGet("/live", () => Results.Ok(new { status = "live" }));
+        health.MapGet("/ready", async (GatewayStore store, CancellationToken token) =>
         {
             await store.CountInboundAsync(token);
             return Results.Ok(new { status = "ready", node = identity.NodeId });
-        }).RequireHost($"*:{internalPort}");
+        });
         return app;
     }
 

@@ -9,7 +9,7 @@ internal static class PeerApi
 {
     public static void MapPeerApiV1(this IEndpointRouteBuilder app, int peerPort)
     {
-        var peer = app.MapGroup("/peer/v1").RequireHost($"*:{peerPort}");
+        var peer = app.MapGroup("/peer/v1").RequireListener(peerPort);
         peer.MapGet("/health", () => Results.Ok(new { status = "ok" }));
         peer.MapPost("/envelopes", ReceiveAsync);
     }

@@ -87,7 +87,7 @@ public sealed class GatewayStore : IAsyncDisposable
                 ("next", Ms(message.NextAttemptAt)));
             await transaction.CommitAsync(cancellationToken);
         }
-        catch (DbException exception) when (_dialect.IsUniqueViolation(exception) && message.IdempotencyKey is not null)
+        catch (DbException exception) when (message.IdempotencyKey is not null && _dialect.IsUniqueViolation(exception, "outbound_messages", "idempotency_key"))
         {
             throw new DuplicateIdempotencyKeyException(message.IdempotencyKey);
         }

@@ -19,7 +19,8 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// <summary>Runs before the schema DDL, inside its transaction.</summary>
     public abstract string SchemaLockSql { get; }
 
-    public abstract bool IsUniqueViolation(DbException exception);
+    /// <summary>A unique-constraint violation on <paramref name="column"/> of <paramref name="table"/>, and not on another constraint.</summary>
+    public abstract bool IsUniqueViolation(DbException exception, string table, string column);
 
     public abstract ValueTask DisposeAsync();
 
@@ -47,8 +48,10 @@ internal abstract class StoreDialect : IAsyncDisposable
             return connection;
         }
 
-        public override bool IsUniqueViolation(DbException exception) =>
-            exception is SqliteException { SqliteErrorCode: 19 };
+        // SQLITE_CONSTRAINT covers NOT NULL and CHECK too; the message names the column for UNIQUE.
+        public override bool IsUniqueViolation(DbException exception, string table, string column) =>
+            exception is SqliteException { SqliteErrorCode: 19 } sqlite
+            && sqlite.Message.Contains($"UNIQUE constraint failed: {table}.{column}", StringComparison.Ordinal);
 
         public override ValueTask DisposeAsync() => ValueTask.CompletedTask;
     }
@@ -67,8 +70,9 @@ internal abstract class StoreDialect : IAsyncDisposable
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
             await _dataSource.OpenConnectionAsync(cancellationToken);
 
-        public override bool IsUniqueViolation(DbException exception) =>
-            exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
+        public override bool IsUniqueViolation(DbException exception, string table, string column) =>
+            exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } postgres
+            && postgres.ConstraintName == $"{table}_{column}_key";
 
         public override ValueTask DisposeAsync() => _dataSource.DisposeAsync();
     }

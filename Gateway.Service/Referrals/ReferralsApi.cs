@@ -1,5 +1,6 @@
 using Gateway.Service.Persistence;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Gateway.Service.Hosting;
 using Microsoft.AspNetCore.Mvc;
 
 namespace Gateway.Service.Referrals;
@@ -9,7 +10,7 @@ internal static class ReferralsApi
 {
     public static void MapReferralsApiV1(this IEndpointRouteBuilder app, int internalPort)
     {
-        var api = app.MapGroup("/api/v1/referrals").RequireHost($"*:{internalPort}");
+        var api = app.MapGroup("/api/v1/referrals").RequireListener(internalPort);
         api.MapPost("/", SendAsync);
         api.MapGet("/{messageId:guid}", GetAsync);
     }

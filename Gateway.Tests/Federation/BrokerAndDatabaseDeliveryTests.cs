@@ -23,7 +23,7 @@ public sealed class BrokerAndDatabaseDeliveryTests(RabbitMqFixture rabbit, Postg
         var ids = new List<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, Referrals), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            var accepted = await sender.SendAsync("FI-NRM", MessageTypes.ReferralRequest, new { prs_FirstName = $"SYNTHETIC-{i}", spl_Type = new[] { "Accommodation" } });
+            var accepted = await sender.SendAsync("FI-NRM", MessageTypes.ReferralRequest, new { prs_FirstName = $"SYNTHETIC-{i}", spl_Type = new[] { "SocialCare" } });
             lock (ids)
             {
                 ids.Add(accepted.MessageId);

@@ -66,6 +66,22 @@ public sealed class DeliveryTests
     }
 
     [Fact]
+    public async Task An_envelope_over_the_peers_size_limit_fails_with_TOO_LARGE_instead_of_retrying_a_broken_connection()
+    {
+        await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
+        var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
+        var receiverOptions = federation.OptionsFor("FI-NRM");
+        receiverOptions.MaxEnvelopeBytes = 64 * 1024;
+        await federation.StartAsync(receiverOptions);
+
+        var accepted = await sender.SendAsync("FI-NRM", MessageTypes.AnonymousConsultation, new { question = new string('S', 512 * 1024) });
+        var status = await sender.WaitForStateAsync(accepted.MessageId, DeliveryState.Failed, Deadline);
+
+        Assert.Equal(DeliveryState.Failed, status.State);
+        Assert.Equal("TOO_LARGE", status.LastError);
+    }
+
+    [Fact]
     public async Task The_same_Idempotency_Key_twice_stores_and_sends_one_message()
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");

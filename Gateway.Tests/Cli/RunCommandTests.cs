@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using Gateway.Tests.Federation;
+
+namespace Gateway.Tests.Cli;
+
+[Trait("Category", "Cli")]
+public sealed class RunCommandTests
+{
+    [Fact]
+    public async Task Run_with_a_dev_pki_serves_the_node_on_the_ports_of_its_peers_json()
+    {
+        using var temp = new TempDirectory();
+        var basePort = FreePorts.FindBase(4);
+        Assert.Equal(0, CliRunner.Run("pki", "init-dev", "--out", temp.File("pki"), "--nodes", "EE-SKA,FI-NRM", "--base-port", basePort.ToString()).ExitCode);
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
+        foreach (var argument in new[] { typeof(Gateway.Service.Hosting.GatewayHost).Assembly.Location, "run", "--pki", temp.File("pki"), "--node", "FI-NRM", "--data-dir", temp.File("data") })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment.Remove("RABBITMQ_URI");
+        start.Environment.Remove("POSTGRES_CONNECTION");
+        using var process = Process.Start(start)!;
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+            var ready = await PollAsync(http, $"http://127.0.0.1:{basePort + 3}/health/ready", TimeSpan.FromSeconds(60));
+
+            Assert.True(ready, "FI-NRM's internal listener did not answer /health/ready");
+            Assert.False(process.HasExited);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+    }
+
+    [Fact]
+    public void Run_with_a_pki_but_no_node_exits_2_saying_which_option_is_missing()
+    {
+        using var temp = new TempDirectory();
+
+        var result = CliRunner.Run("run", "--pki", temp.Path);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("--pki needs --node", result.Error);
+    }
+
+    private static async Task<bool> PollAsync(HttpClient http, string url, TimeSpan deadline)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < deadline)
+        {
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode)
+                {
+                    return true;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Starting.
+            }
+
+            await Task.Delay(200);
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,53 @@
+using Gateway.Contracts.Envelopes;
+using Gateway.Crypto.Envelopes;
+using Gateway.Service.Persistence;
+
+namespace Gateway.Tests.Federation;
+
+/// <summary>The database, not the broker, is the source of truth: a broker message that vanished only delays delivery.</summary>
+[Trait("Category", "Peering")]
+public sealed class OutboxLeaseTests
+{
+    [Fact]
+    public async Task A_message_whose_broker_copy_was_lost_is_published_again_when_its_lease_expires_and_delivered()
+    {
+        await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
+        var senderOptions = federation.OptionsFor("EE-SKA");
+        senderOptions.Delivery.OutboxLease = TimeSpan.FromSeconds(2);
+        var sender = await federation.StartAsync(senderOptions);
+        var receiver = await federation.StartAsync(federation.OptionsFor("FI-NRM"));
+
+        // Store a message as the API would, due a little later, and take its outbox lease as a relay would that
+        // published it to a broker which then lost the message.
+        var now = DateTimeOffset.UtcNow;
+        var due = now.AddMilliseconds(500);
+        var messageId = Guid.CreateVersion7(now);
+        var envelope = new EnvelopeSealer(TimeProvider.System).Seal(
+            new EnvelopePayload
+            {
+                Header = new EnvelopeHeader
+                {
+                    MessageId = messageId, MessageType = MessageTypes.AnonymousConsultation, From = "EE-SKA", To = "FI-NRM",
+                    CreatedAt = now, ConversationId = "synthetic-lease-case", SchemaVersion = SchemaVersions.Current,
+                },
+                Body = System.Text.Json.JsonSerializer.SerializeToElement(new { question = "SYNTHETIC" }),
+            },
+            sender.Identity.Signing,
+            sender.Identity.Peers.Find("FI-NRM")!.CurrentEncryptionCertificate(now));
+        await sender.Store.AddOutboundAsync(
+            new OutboundMessage
+            {
+                MessageId = messageId, PeerId = "FI-NRM", MessageType = MessageTypes.AnonymousConsultation, ConversationId = "synthetic-lease-case",
+                Envelope = envelope, State = DeliveryState.Queued, CreatedAt = now, ExpiresAt = now.AddHours(1), NextAttemptAt = due,
+            },
+            CancellationToken.None);
+        var stolen = await sender.Store.LeaseDueOutboxAsync(due, TimeSpan.FromSeconds(2), 10, CancellationToken.None);
+        Assert.Equal([messageId], stolen);
+
+        var status = await sender.WaitForStateAsync(messageId, DeliveryState.Delivered, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(DeliveryState.Delivered, status.State);
+        Assert.True(status.DeliveredAt >= due.AddSeconds(2), "delivered only after the stolen lease expired");
+        Assert.NotNull(await receiver.Store.GetInboundAsync(messageId, CancellationToken.None));
+    }
+}

@@ -1,0 +1,608 @@
+using System.Security.Cryptography;
+using Gateway.Contracts.Envelopes;
+using Gateway.Service.Persistence;
+
+namespace Gateway.Tests.Persistence;
+
+/// <summary>
+/// What <see cref="GatewayStore"/> promises, whatever the database (DESIGN §9: the same contract tests run against
+/// SQLite and PostgreSQL). Each derived class supplies an empty database per test; every time is an explicit
+/// instant at whole milliseconds (the store keeps Unix milliseconds), so leases expire without sleeping.
+/// </summary>
+public abstract class GatewayStoreContract : IAsyncLifetime
+{
+    private static readonly DateTimeOffset T0 = new(2030, 1, 15, 9, 0, 0, TimeSpan.Zero);
+
+    private static readonly TimeSpan RelayLease = TimeSpan.FromMinutes(1);
+
+    private static readonly TimeSpan AttemptLease = TimeSpan.FromMinutes(2);
+
+    private static readonly TimeSpan OneMillisecond = TimeSpan.FromMilliseconds(1);
+
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(1));
+
+    private string? _connectionString;
+
+    private GatewayStore? _store;
+
+    protected abstract StorageProvider Provider { get; }
+
+    /// <summary>The connection string of this test's database, created and initialised before the test.</summary>
+    protected string ConnectionString => _connectionString ?? throw new InvalidOperationException("The database is not created yet.");
+
+    protected GatewayStore Store => _store ?? throw new InvalidOperationException("The store is not initialised yet.");
+
+    protected CancellationToken Ct => _timeout.Token;
+
+    /// <summary>Creates an empty database that only this test class instance uses; returns its connection string.</summary>
+    protected abstract Task<string> CreateDatabaseAsync(CancellationToken cancellationToken);
+
+    /// <summary>Removes every database this instance created.</summary>
+    protected abstract Task DeleteDatabasesAsync();
+
+    public async Task InitializeAsync()
+    {
+        _connectionString = await CreateDatabaseAsync(Ct);
+        _store = new GatewayStore(Provider, _connectionString);
+        await _store.InitializeAsync(Ct);
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_store is not null)
+        {
+            await _store.DisposeAsync();
+        }
+
+        await DeleteDatabasesAsync();
+        _timeout.Dispose();
+    }
+
+    // Outbound messages
+
+    [Fact]
+    public async Task Added_outbound_message_reads_back_with_the_same_fields_Queued_and_no_attempts()
+    {
+        var message = NewOutbound(idempotencyKey: "key-" + Guid.NewGuid().ToString("N"));
+
+        await Store.AddOutboundAsync(message, Ct);
+        var stored = await Store.GetOutboundAsync(message.MessageId, Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal(message.MessageId, stored.MessageId);
+        Assert.Equal(message.PeerId, stored.PeerId);
+        Assert.Equal(message.MessageType, stored.MessageType);
+        Assert.Equal(message.ConversationId, stored.ConversationId);
+        Assert.Equal(message.IdempotencyKey, stored.IdempotencyKey);
+        Assert.Equal(message.Envelope, stored.Envelope);
+        Assert.Equal(DeliveryState.Queued, stored.State);
+        Assert.Equal(0, stored.Attempts);
+        Assert.Equal(message.CreatedAt, stored.CreatedAt);
+        Assert.Equal(message.ExpiresAt, stored.ExpiresAt);
+        Assert.Equal(message.NextAttemptAt, stored.NextAttemptAt);
+        Assert.Null(stored.LastError);
+        Assert.Null(stored.Receipt);
+        Assert.Null(stored.DeliveredAt);
+    }
+
+    [Fact]
+    public async Task Unknown_outbound_message_id_reads_as_null()
+    {
+        Assert.Null(await Store.GetOutboundAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
+    public async Task Second_message_with_the_same_idempotency_key_is_refused_with_DuplicateIdempotencyKeyException()
+    {
+        await Store.AddOutboundAsync(NewOutbound(idempotencyKey: "client-retry-1"), Ct);
+
+        await Assert.ThrowsAsync<DuplicateIdempotencyKeyException>(
+            () => Store.AddOutboundAsync(NewOutbound(idempotencyKey: "client-retry-1"), Ct));
+    }
+
+    [Fact]
+    public async Task A_reused_message_id_is_not_mistaken_for_a_duplicate_idempotency_key()
+    {
+        var first = NewOutbound(idempotencyKey: "client-retry-1");
+        await Store.AddOutboundAsync(first, Ct);
+
+        var exception = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(
+            () => Store.AddOutboundAsync(first with { IdempotencyKey = "client-retry-2" }, Ct));
+
+        Assert.IsNotType<DuplicateIdempotencyKeyException>(exception);
+    }
+
+    [Fact]
+    public async Task Refused_duplicate_idempotency_key_leaves_the_first_message_untouched_and_stores_nothing_else()
+    {
+        var first = NewOutbound(idempotencyKey: "client-retry-1");
+        var second = NewOutbound(idempotencyKey: "client-retry-1");
+        await Store.AddOutboundAsync(first, Ct);
+
+        await Assert.ThrowsAsync<DuplicateIdempotencyKeyException>(() => Store.AddOutboundAsync(second, Ct));
+
+        var stored = await Store.GetOutboundAsync(first.MessageId, Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(first.Envelope, stored.Envelope);
+        Assert.Equal(first.ConversationId, stored.ConversationId);
+        Assert.Equal(DeliveryState.Queued, stored.State);
+        Assert.Null(await Store.GetOutboundAsync(second.MessageId, Ct));
+        Assert.Equal([first.MessageId], await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 10, Ct));
+    }
+
+    [Fact]
+    public async Task Message_is_found_by_its_idempotency_key()
+    {
+        var message = NewOutbound(idempotencyKey: "client-retry-1");
+        await Store.AddOutboundAsync(NewOutbound(idempotencyKey: "another-key"), Ct);
+        await Store.AddOutboundAsync(message, Ct);
+
+        var found = await Store.FindOutboundByIdempotencyKeyAsync("client-retry-1", Ct);
+
+        Assert.NotNull(found);
+        Assert.Equal(message.MessageId, found.MessageId);
+        Assert.Equal(message.Envelope, found.Envelope);
+    }
+
+    [Fact]
+    public async Task Unknown_idempotency_key_finds_nothing()
+    {
+        await Store.AddOutboundAsync(NewOutbound(idempotencyKey: "client-retry-1"), Ct);
+
+        Assert.Null(await Store.FindOutboundByIdempotencyKeyAsync("client-retry-2", Ct));
+    }
+
+    [Fact]
+    public async Task Messages_without_an_idempotency_key_do_not_collide()
+    {
+        await Store.AddOutboundAsync(NewOutbound(idempotencyKey: null), Ct);
+        await Store.AddOutboundAsync(NewOutbound(idempotencyKey: null), Ct);
+
+        var counts = await Store.CountOutboundByStateAsync(Ct);
+
+        Assert.Equal(2, counts[DeliveryState.Queued]);
+    }
+
+    // Outbox relay leases
+
+    [Fact]
+    public async Task Due_outbox_row_is_leased_and_returned()
+    {
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+
+        var leased = await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 10, Ct);
+
+        Assert.Equal([message.MessageId], leased);
+    }
+
+    [Fact]
+    public async Task Leased_outbox_row_is_not_returned_again_while_its_lease_holds()
+    {
+        await Store.AddOutboundAsync(NewOutbound(), Ct);
+        await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 10, Ct);
+
+        var again = await Store.LeaseDueOutboxAsync(T0 + RelayLease, RelayLease, max: 10, Ct);
+
+        Assert.Empty(again);
+    }
+
+    [Fact]
+    public async Task Leased_outbox_row_is_returned_again_after_its_lease_expired()
+    {
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+        await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 10, Ct);
+
+        var again = await Store.LeaseDueOutboxAsync(T0 + RelayLease + OneMillisecond, RelayLease, max: 10, Ct);
+
+        Assert.Equal([message.MessageId], again);
+    }
+
+    [Fact]
+    public async Task Lease_returns_at_most_max_rows()
+    {
+        var ids = new HashSet<Guid>();
+        for (var i = 0; i < 5; i++)
+        {
+            var message = NewOutbound(nextAttemptAt: T0 - TimeSpan.FromSeconds(i));
+            ids.Add(message.MessageId);
+            await Store.AddOutboundAsync(message, Ct);
+        }
+
+        var leased = await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 2, Ct);
+
+        Assert.Equal(2, leased.Count);
+        Assert.Subset(ids, leased.ToHashSet());
+    }
+
+    [Fact]
+    public async Task Outbox_row_whose_publish_after_is_in_the_future_is_not_leased()
+    {
+        await Store.AddOutboundAsync(NewOutbound(nextAttemptAt: T0 + OneMillisecond), Ct);
+
+        var leased = await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 10, Ct);
+
+        Assert.Empty(leased);
+    }
+
+    // Delivery attempts
+
+    [Fact]
+    public async Task Starting_an_attempt_moves_a_Queued_message_to_InFlight_and_counts_the_attempt()
+    {
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+
+        var claimed = await Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct);
+
+        Assert.NotNull(claimed);
+        Assert.Equal(DeliveryState.InFlight, claimed.State);
+        Assert.Equal(1, claimed.Attempts);
+        Assert.Equal(message.Envelope, claimed.Envelope);
+        Assert.Equal(DeliveryState.InFlight, (await Store.GetOutboundAsync(message.MessageId, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task Message_cannot_be_claimed_before_its_next_attempt_time()
+    {
+        var message = NewOutbound(nextAttemptAt: T0 + TimeSpan.FromMinutes(5));
+        await Store.AddOutboundAsync(message, Ct);
+
+        var claimed = await Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct);
+
+        Assert.Null(claimed);
+        Assert.Equal(DeliveryState.Queued, (await Store.GetOutboundAsync(message.MessageId, Ct))!.State);
+    }
+
+    [Fact]
+    public async Task Second_claim_while_the_attempt_lease_holds_gets_null_and_counts_nothing()
+    {
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+        await Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct);
+
+        var duplicate = await Store.TryStartAttemptAsync(message.MessageId, T0 + AttemptLease, AttemptLease, Ct);
+
+        Assert.Null(duplicate);
+        Assert.Equal(1, (await Store.GetOutboundAsync(message.MessageId, Ct))!.Attempts);
+    }
+
+    [Fact]
+    public async Task Two_simultaneous_claims_of_one_message_start_exactly_one_attempt()
+    {
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+
+        var claims = await Task.WhenAll(
+            Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct),
+            Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct));
+
+        Assert.Single(claims, claim => claim is not null);
+        Assert.Equal(1, (await Store.GetOutboundAsync(message.MessageId, Ct))!.Attempts);
+    }
+
+    [Fact]
+    public async Task Claim_succeeds_again_once_the_attempt_lease_expired()
+    {
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+        await Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct);
+
+        var reclaimed = await Store.TryStartAttemptAsync(message.MessageId, T0 + AttemptLease + OneMillisecond, AttemptLease, Ct);
+
+        Assert.NotNull(reclaimed);
+        Assert.Equal(DeliveryState.InFlight, reclaimed.State);
+        Assert.Equal(2, reclaimed.Attempts);
+    }
+
+    // Completing an attempt: Delivered
+
+    [Fact]
+    public async Task Delivered_completion_stores_the_receipt_and_the_delivery_time()
+    {
+        var message = await AddAndClaimAsync(T0);
+        var receipt = RandomBytes(600);
+        var finished = T0 + TimeSpan.FromMilliseconds(850);
+
+        var completed = await Store.CompleteAttemptAsync(Delivered(message.MessageId, attempt: 1, T0, finished, receipt), Ct);
+
+        Assert.True(completed);
+        var stored = await Store.GetOutboundAsync(message.MessageId, Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(DeliveryState.Delivered, stored.State);
+        Assert.Equal(receipt, stored.Receipt);
+        Assert.Equal(finished, stored.DeliveredAt);
+        Assert.Equal(1, stored.Attempts);
+    }
+
+    [Fact]
+    public async Task Delivered_completion_records_the_attempt()
+    {
+        var message = await AddAndClaimAsync(T0);
+        var finished = T0 + TimeSpan.FromMilliseconds(850);
+
+        await Store.CompleteAttemptAsync(Delivered(message.MessageId, attempt: 1, T0, finished, RandomBytes(600)), Ct);
+
+        var attempt = Assert.Single(await Store.GetAttemptsAsync(message.MessageId, Ct));
+        Assert.Equal(
+            new DeliveryAttempt
+            {
+                MessageId = message.MessageId,
+                Attempt = 1,
+                StartedAt = T0,
+                FinishedAt = finished,
+                Outcome = DeliveryState.Delivered,
+                HttpStatus = 200,
+                ErrorCode = null,
+            },
+            attempt);
+    }
+
+    [Fact]
+    public async Task Delivered_completion_removes_the_outbox_row()
+    {
+        var message = await AddAndClaimAsync(T0);
+
+        await Store.CompleteAttemptAsync(Delivered(message.MessageId, attempt: 1, T0, T0 + TimeSpan.FromSeconds(1), RandomBytes(600)), Ct);
+
+        Assert.Empty(await Store.LeaseDueOutboxAsync(T0 + TimeSpan.FromDays(365), RelayLease, max: 10, Ct));
+    }
+
+    // Completing an attempt: RetryWaiting
+
+    [Fact]
+    public async Task Retry_completion_reschedules_the_outbox_row_to_the_next_attempt_time()
+    {
+        var next = T0 + TimeSpan.FromMinutes(10);
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+        await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 10, Ct);
+        await Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct);
+
+        await Store.CompleteAttemptAsync(RetryWaiting(message.MessageId, attempt: 1, T0, T0 + TimeSpan.FromSeconds(5), next), Ct);
+
+        Assert.Empty(await Store.LeaseDueOutboxAsync(next - OneMillisecond, RelayLease, max: 10, Ct));
+        Assert.Equal([message.MessageId], await Store.LeaseDueOutboxAsync(next, RelayLease, max: 10, Ct));
+    }
+
+    [Fact]
+    public async Task Retry_completion_leaves_the_message_RetryWaiting_with_its_error_and_next_attempt_time()
+    {
+        var next = T0 + TimeSpan.FromMinutes(10);
+        var message = await AddAndClaimAsync(T0);
+
+        await Store.CompleteAttemptAsync(RetryWaiting(message.MessageId, attempt: 1, T0, T0 + TimeSpan.FromSeconds(5), next), Ct);
+
+        var stored = await Store.GetOutboundAsync(message.MessageId, Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(DeliveryState.RetryWaiting, stored.State);
+        Assert.Equal("TIMEOUT", stored.LastError);
+        Assert.Equal(next, stored.NextAttemptAt);
+        Assert.Null(stored.Receipt);
+        Assert.Null(stored.DeliveredAt);
+    }
+
+    [Fact]
+    public async Task Retry_waiting_message_can_be_claimed_again_only_from_its_next_attempt_time()
+    {
+        var next = T0 + TimeSpan.FromMinutes(10);
+        var message = await AddAndClaimAsync(T0);
+        await Store.CompleteAttemptAsync(RetryWaiting(message.MessageId, attempt: 1, T0, T0 + TimeSpan.FromSeconds(5), next), Ct);
+
+        var early = await Store.TryStartAttemptAsync(message.MessageId, next - OneMillisecond, AttemptLease, Ct);
+        var onTime = await Store.TryStartAttemptAsync(message.MessageId, next, AttemptLease, Ct);
+
+        Assert.Null(early);
+        Assert.NotNull(onTime);
+        Assert.Equal(DeliveryState.InFlight, onTime.State);
+        Assert.Equal(2, onTime.Attempts);
+    }
+
+    // Completing an attempt that is no longer the current one
+
+    [Fact]
+    public async Task Completion_for_a_stale_attempt_number_returns_false_and_changes_nothing()
+    {
+        var message = await AddAndClaimAsync(T0);
+        var reclaimedAt = T0 + AttemptLease + OneMillisecond;
+        await Store.TryStartAttemptAsync(message.MessageId, reclaimedAt, AttemptLease, Ct);
+        var before = await Store.GetOutboundAsync(message.MessageId, Ct);
+
+        var completed = await Store.CompleteAttemptAsync(
+            Delivered(message.MessageId, attempt: 1, T0, reclaimedAt + TimeSpan.FromSeconds(1), RandomBytes(600)), Ct);
+
+        Assert.False(completed);
+        var after = await Store.GetOutboundAsync(message.MessageId, Ct);
+        Assert.NotNull(before);
+        Assert.NotNull(after);
+        Assert.Equal(DeliveryState.InFlight, after.State);
+        Assert.Equal(2, after.Attempts);
+        Assert.Null(after.Receipt);
+        Assert.Null(after.DeliveredAt);
+        Assert.Equal(before with { Envelope = after.Envelope }, after);
+        Assert.Empty(await Store.GetAttemptsAsync(message.MessageId, Ct));
+        Assert.Equal([message.MessageId], await Store.LeaseDueOutboxAsync(reclaimedAt, RelayLease, max: 10, Ct));
+    }
+
+    // Counting
+
+    [Fact]
+    public async Task Outbound_messages_are_counted_per_state()
+    {
+        await Store.AddOutboundAsync(NewOutbound(), Ct);
+        await Store.AddOutboundAsync(NewOutbound(), Ct);
+        await AddAndClaimAsync(T0);
+        var delivered = await AddAndClaimAsync(T0);
+        await Store.CompleteAttemptAsync(Delivered(delivered.MessageId, attempt: 1, T0, T0 + TimeSpan.FromSeconds(1), RandomBytes(600)), Ct);
+
+        var counts = await Store.CountOutboundByStateAsync(Ct);
+
+        KeyValuePair<DeliveryState, int>[] expected =
+        [
+            new(DeliveryState.Queued, 2),
+            new(DeliveryState.InFlight, 1),
+            new(DeliveryState.Delivered, 1),
+        ];
+        Assert.Equal(expected, counts.OrderBy(count => count.Key));
+    }
+
+    [Fact]
+    public async Task Empty_store_counts_no_outbound_state()
+    {
+        Assert.Empty(await Store.CountOutboundByStateAsync(Ct));
+    }
+
+    // Inbound messages
+
+    [Fact]
+    public async Task New_inbound_message_is_stored()
+    {
+        var inserted = await Store.TryAddInboundAsync(NewInbound(), Ct);
+
+        Assert.True(inserted);
+    }
+
+    [Fact]
+    public async Task Inbound_message_with_an_already_stored_id_is_not_stored_again()
+    {
+        var original = NewInbound();
+        await Store.TryAddInboundAsync(original, Ct);
+
+        var inserted = await Store.TryAddInboundAsync(NewInbound(original.MessageId), Ct);
+
+        Assert.False(inserted);
+    }
+
+    [Fact]
+    public async Task Refused_inbound_duplicate_keeps_the_original_envelope_and_receipt()
+    {
+        var original = NewInbound();
+        await Store.TryAddInboundAsync(original, Ct);
+
+        await Store.TryAddInboundAsync(NewInbound(original.MessageId), Ct);
+
+        var stored = await Store.GetInboundAsync(original.MessageId, Ct);
+        Assert.NotNull(stored);
+        Assert.Equal(original.Envelope, stored.Envelope);
+        Assert.Equal(original.EnvelopeSha256, stored.EnvelopeSha256);
+        Assert.Equal(original.Receipt, stored.Receipt);
+        Assert.Equal(original.ConversationId, stored.ConversationId);
+    }
+
+    [Fact]
+    public async Task Inbound_message_reads_back_byte_for_byte()
+    {
+        var message = NewInbound();
+        await Store.TryAddInboundAsync(message, Ct);
+
+        var stored = await Store.GetInboundAsync(message.MessageId, Ct);
+
+        Assert.NotNull(stored);
+        Assert.Equal(message.Envelope, stored.Envelope);
+        Assert.Equal(message.Receipt, stored.Receipt);
+        Assert.Equal(message with { Envelope = stored.Envelope, Receipt = stored.Receipt }, stored);
+    }
+
+    [Fact]
+    public async Task Unknown_inbound_message_id_reads_as_null()
+    {
+        Assert.Null(await Store.GetInboundAsync(Guid.NewGuid(), Ct));
+    }
+
+    [Fact]
+    public async Task Inbound_messages_are_counted_once_each()
+    {
+        var first = NewInbound();
+        await Store.TryAddInboundAsync(first, Ct);
+        await Store.TryAddInboundAsync(NewInbound(), Ct);
+        await Store.TryAddInboundAsync(NewInbound(first.MessageId), Ct);
+
+        Assert.Equal(2, await Store.CountInboundAsync(Ct));
+    }
+
+    // Schema
+
+    [Fact]
+    public async Task Initializing_an_initialized_database_again_succeeds_and_keeps_its_data()
+    {
+        var message = NewOutbound();
+        await Store.AddOutboundAsync(message, Ct);
+
+        await using (var again = new GatewayStore(Provider, ConnectionString))
+        {
+            await again.InitializeAsync(Ct);
+        }
+
+        await Store.InitializeAsync(Ct);
+        Assert.NotNull(await Store.GetOutboundAsync(message.MessageId, Ct));
+    }
+
+    private async Task<OutboundMessage> AddAndClaimAsync(DateTimeOffset now)
+    {
+        var message = NewOutbound(nextAttemptAt: now);
+        await Store.AddOutboundAsync(message, Ct);
+        return await Store.TryStartAttemptAsync(message.MessageId, now, AttemptLease, Ct)
+            ?? throw new InvalidOperationException("A due, queued message could not be claimed.");
+    }
+
+    private static OutboundMessage NewOutbound(string? idempotencyKey = null, DateTimeOffset? nextAttemptAt = null) => new()
+    {
+        MessageId = Guid.NewGuid(),
+        PeerId = "FI-NRM",
+        MessageType = MessageTypes.ReferralRequest,
+        ConversationId = "conv-synthetic-" + Guid.NewGuid().ToString("N"),
+        IdempotencyKey = idempotencyKey,
+        Envelope = RandomBytes(2048),
+        State = DeliveryState.Queued,
+        CreatedAt = T0 - TimeSpan.FromSeconds(30),
+        ExpiresAt = T0 + TimeSpan.FromDays(2),
+        NextAttemptAt = nextAttemptAt ?? T0,
+    };
+
+    private static InboundMessage NewInbound(Guid? messageId = null)
+    {
+        var envelope = RandomBytes(3000);
+        return new InboundMessage
+        {
+            MessageId = messageId ?? Guid.NewGuid(),
+            SenderId = "FI-NRM",
+            MessageType = MessageTypes.AdmissionDecision,
+            ConversationId = "conv-synthetic-" + Guid.NewGuid().ToString("N"),
+            Envelope = envelope,
+            EnvelopeSha256 = Convert.ToHexStringLower(SHA256.HashData(envelope)),
+            Receipt = RandomBytes(700),
+            ReceivedAt = T0,
+        };
+    }
+
+    private static AttemptCompletion Delivered(Guid messageId, int attempt, DateTimeOffset started, DateTimeOffset finished, byte[] receipt) => new()
+    {
+        Attempt = new DeliveryAttempt
+        {
+            MessageId = messageId,
+            Attempt = attempt,
+            StartedAt = started,
+            FinishedAt = finished,
+            Outcome = DeliveryState.Delivered,
+            HttpStatus = 200,
+        },
+        Receipt = receipt,
+    };
+
+    private static AttemptCompletion RetryWaiting(Guid messageId, int attempt, DateTimeOffset started, DateTimeOffset finished, DateTimeOffset next) => new()
+    {
+        Attempt = new DeliveryAttempt
+        {
+            MessageId = messageId,
+            Attempt = attempt,
+            StartedAt = started,
+            FinishedAt = finished,
+            Outcome = DeliveryState.RetryWaiting,
+            ErrorCode = "TIMEOUT",
+        },
+        NextAttemptAt = next,
+    };
+
+    private static byte[] RandomBytes(int length) => RandomNumberGenerator.GetBytes(length);
+}
