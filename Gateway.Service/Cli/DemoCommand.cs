@@ -206,10 +206,22 @@ internal static class DemoCommand
         return pki;
     }
 
+    private static readonly Dictionary<(string Pki, string Node), (int Peer, int Internal)> Ports = [];
+
+    /// <summary>A node's ports from its peers.json, read once per node.</summary>
     private static (int Peer, int Internal) PortsOf(string pki, string id)
     {
-        var self = DevPkiLayout.LoadPeers(pki, id).Self;
-        return (self.PeerPort, self.InternalPort);
+        lock (Ports)
+        {
+            if (!Ports.TryGetValue((pki, id), out var ports))
+            {
+                var self = DevPkiLayout.LoadPeers(pki, id).Self;
+                ports = (self.PeerPort, self.InternalPort);
+                Ports[(pki, id)] = ports;
+            }
+
+            return ports;
+        }
     }
 
     private sealed record SentMessage(Guid MessageId, string From, string To, string Type, Stopwatch Clock);
