@@ -19,6 +19,11 @@ public sealed class GatewayStore : IAsyncDisposable
     {
         var blob = _dialect.BinaryType;
         await using var connection = await _dialect.OpenAsync(cancellationToken);
+        if (_dialect.DatabaseSettingsSql.Length > 0)
+        {
+            await ExecuteAsync(connection, null, _dialect.DatabaseSettingsSql, cancellationToken);
+        }
+
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, _dialect.SchemaLockSql + $"""
             CREATE TABLE IF NOT EXISTS outbound_messages (

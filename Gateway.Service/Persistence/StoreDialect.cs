@@ -16,6 +16,9 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
+    /// <summary>Runs once at start, before the schema transaction: settings that persist in the database.</summary>
+    public abstract string DatabaseSettingsSql { get; }
+
     /// <summary>Runs before the schema DDL, inside its transaction.</summary>
     public abstract string SchemaLockSql { get; }
 
@@ -36,6 +39,9 @@ internal abstract class StoreDialect : IAsyncDisposable
 
         public override string BinaryType => "BLOB";
 
+        // WAL persists in the database file; it cannot be switched inside a transaction.
+        public override string DatabaseSettingsSql => "PRAGMA journal_mode=WAL;";
+
         public override string SchemaLockSql => string.Empty;
 
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
@@ -43,7 +49,8 @@ internal abstract class StoreDialect : IAsyncDisposable
             var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
-            pragma.CommandText = "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+            // Per-connection settings; the journal mode is set once by DatabaseSettingsSql.
+            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -63,6 +70,8 @@ internal abstract class StoreDialect : IAsyncDisposable
         public override StorageProvider Provider => StorageProvider.Postgres;
 
         public override string BinaryType => "BYTEA";
+
+        public override string DatabaseSettingsSql => string.Empty;
 
         // Two gateway processes of one node may start together; CREATE TABLE IF NOT EXISTS is not race-free.
         public override string SchemaLockSql => "SELECT pg_advisory_xact_lock(7466223);";
