@@ -56,33 +56,7 @@ public sealed class DemoProcessTests(RabbitMqFixture rabbit, PostgresFixture pos
 
     private static async Task<(int ExitCode, string Output)> RunDemoAsync(string dataDirectory, IReadOnlyDictionary<string, string?> environment)
     {
-        var gateway = typeof(Gateway.Service.Hosting.GatewayHost).Assembly.Location;
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[] { gateway, "demo", "--data-dir", dataDirectory, "--base-port", FreePorts.FindBase(6).ToString(), "--exit" })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        foreach (var (name, value) in environment)
-        {
-            if (value is null)
-            {
-                start.Environment.Remove(name);
-            }
-            else
-            {
-                start.Environment[name] = value;
-            }
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
+        using var process = GatewayProcess.Start(environment, "demo", "--data-dir", dataDirectory, "--base-port", FreePorts.FindBase(6).ToString(), "--exit");
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));

@@ -12,15 +12,9 @@ public sealed class RunCommandTests
         using var temp = new TempDirectory();
         var basePort = FreePorts.FindBase(4);
         Assert.Equal(0, CliRunner.Run("pki", "init-dev", "--out", temp.File("pki"), "--nodes", "EE-SKA,FI-NRM", "--base-port", basePort.ToString()).ExitCode);
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (var argument in new[] { typeof(Gateway.Service.Hosting.GatewayHost).Assembly.Location, "run", "--pki", temp.File("pki"), "--node", "FI-NRM", "--data-dir", temp.File("data") })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment.Remove("RABBITMQ_URI");
-        start.Environment.Remove("POSTGRES_CONNECTION");
-        using var process = Process.Start(start)!;
+        using var process = GatewayProcess.Start(
+            new Dictionary<string, string?> { ["RABBITMQ_URI"] = null, ["POSTGRES_CONNECTION"] = null },
+            "run", "--pki", temp.File("pki"), "--node", "FI-NRM", "--data-dir", temp.File("data"));
         try
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
