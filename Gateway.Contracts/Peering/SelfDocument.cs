@@ -12,4 +12,7 @@ public sealed record SelfDocument
 
     /// <summary>Port of the internal listener (<c>/api</c>, <c>/ops</c>, <c>/health</c>).</summary>
     public required int InternalPort { get; init; }
+
+    /// <summary>What kind of node this is; decides which disclosure profile it holds senders to. Absent: ContactPoint.</summary>
+    public PeerKind? Kind { get; init; }
 }

@@ -5,8 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 namespace Gateway.Crypto.DevPki;
 
 /// <summary>
-/// A development CA (one per state) that issues role certificates and CRLs. Its key lives only in memory: dev
-/// federations are generated at run time, never committed.
+/// A development CA (one per state, and one internal CA per node) that issues role certificates and CRLs. Its key
+/// lives only in memory: dev federations are generated at run time, never committed.
 /// </summary>
 public sealed class DevCertificateAuthority : IDisposable
 {
@@ -22,10 +22,15 @@ public sealed class DevCertificateAuthority : IDisposable
     /// <summary>The CA certificate with its private key.</summary>
     public X509Certificate2 Certificate { get; }
 
-    public static DevCertificateAuthority Create(string name, DateTimeOffset now, TimeSpan lifetime)
+    public static DevCertificateAuthority Create(string name, DateTimeOffset now, TimeSpan lifetime) =>
+        Create(new X500DistinguishedName($"CN={name}, O=Referral Gateway development"), now, lifetime);
+
+    /// <summary>A CA with a subject of the caller's choosing, e.g. a node's internal CA that names the node as its O.</summary>
+    public static DevCertificateAuthority Create(X500DistinguishedName subject, DateTimeOffset now, TimeSpan lifetime)
     {
+        ArgumentNullException.ThrowIfNull(subject);
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest(new X500DistinguishedName($"CN={name}, O=Referral Gateway development"), key, HashAlgorithmName.SHA256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, true, 1, true));
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));

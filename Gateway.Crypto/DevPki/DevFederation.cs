@@ -8,8 +8,9 @@ using Gateway.Crypto.Certificates;
 namespace Gateway.Crypto.DevPki;
 
 /// <summary>
-/// A development federation (DESIGN §2): a CA per state, three certificates per node, and each node's peers.json.
-/// A node's state is the first two letters of its id. Written at run time into a folder the caller chooses.
+/// A development federation (DESIGN §2): a CA per state, three certificates per node, each node's peers.json, and
+/// per node an internal PKI for its caseworker/operator listener. A node's state is the first two letters of its id.
+/// Written at run time into a folder the caller chooses.
 /// </summary>
 public sealed class DevFederation : IDisposable
 {
@@ -67,7 +68,7 @@ public sealed class DevFederation : IDisposable
         var self = Node(nodeId);
         return new PeerRegistryDocument
         {
-            Self = new SelfDocument { Id = self.Id, Country = self.Country, PeerPort = self.PeerPort, InternalPort = self.InternalPort },
+            Self = new SelfDocument { Id = self.Id, Country = self.Country, PeerPort = self.PeerPort, InternalPort = self.InternalPort, Kind = self.Kind },
             Peers = Nodes.Where(node => node.Id != nodeId).Select(node => new PeerDocument
             {
                 Id = node.Id,
@@ -84,8 +85,9 @@ public sealed class DevFederation : IDisposable
     }
 
     /// <summary>
-    /// Writes trust/&lt;STATE&gt;-ca.crt and, per node, tls/sign/enc .crt and .key (PKCS#8, unencrypted: dev only)
-    /// and peers.json. Key files are made readable by the owner only.
+    /// Writes trust/&lt;STATE&gt;-ca.crt and, per node, tls/sign/enc .crt and .key (PKCS#8, unencrypted: dev only),
+    /// peers.json, internal-tls .crt and .key, and clients/ with internal-ca.crt and a .crt and .key per role. Key
+    /// files are made readable by the owner only. No CA key is written: a dev PKI gets no new certificates later.
     /// </summary>
     public void WriteTo(string directory)
     {
@@ -102,6 +104,13 @@ public sealed class DevFederation : IDisposable
             WritePair(folder, "sign", node.Signing);
             WritePair(folder, "enc", node.Encryption);
             File.WriteAllBytes(Path.Combine(folder, "peers.json"), JsonSerializer.SerializeToUtf8Bytes(RegistryFor(node.Id), GatewayJson.Indented));
+            WriteCertificateAndKey(DevPkiLayout.InternalTlsCertificateFile(directory, node.Id), DevPkiLayout.InternalTlsKeyFile(directory, node.Id), node.InternalTls);
+            Directory.CreateDirectory(DevPkiLayout.ClientsFolder(directory, node.Id));
+            File.WriteAllText(DevPkiLayout.InternalCaFile(directory, node.Id), node.InternalCa.Certificate.ExportCertificatePem());
+            foreach (var (role, certificate) in node.Clients)
+            {
+                WriteCertificateAndKey(DevPkiLayout.ClientCertificateFile(directory, node.Id, role), DevPkiLayout.ClientKeyFile(directory, node.Id, role), certificate);
+            }
         }
     }
 
@@ -114,9 +123,7 @@ public sealed class DevFederation : IDisposable
 
         foreach (var node in Nodes)
         {
-            node.Tls.Dispose();
-            node.Signing.Dispose();
-            node.Encryption.Dispose();
+            node.Dispose();
         }
     }
 
@@ -127,6 +134,16 @@ public sealed class DevFederation : IDisposable
         {
             Subject = $"CN={id} {role}, O={id}, C={country}",
             KeyUsage = usage,
+            NotBefore = now.AddHours(-1),
+            NotAfter = now + LeafLifetime,
+        };
+
+        var internalCa = DevCertificateAuthority.Create(new X500DistinguishedName($"CN={id} Internal CA, O={id}"), now, CaLifetime);
+        DevCertificateRequest InternalRequest(string subject, string extendedKeyUsage) => new()
+        {
+            Subject = subject,
+            KeyUsage = X509KeyUsageFlags.DigitalSignature,
+            ExtendedKeyUsages = [extendedKeyUsage],
             NotBefore = now.AddHours(-1),
             NotAfter = now + LeafLifetime,
         };
@@ -147,16 +164,28 @@ public sealed class DevFederation : IDisposable
             Encryption = encryptionKey == EncryptionKeyKind.Rsa
                 ? authority.Issue(Request("encryption", X509KeyUsageFlags.KeyEncipherment) with { RsaKey = true })
                 : authority.Issue(Request("encryption", X509KeyUsageFlags.KeyAgreement)),
+            InternalCa = internalCa,
+
+            // Issue adds 127.0.0.1 and ::1 to the SAN alongside the DNS name.
+            InternalTls = internalCa.Issue(InternalRequest($"CN={id} internal", Oids.ServerAuth) with { DnsNames = ["localhost"] }),
+
+            // OU carries the role: it is what the internal listener maps to a role.
+            Clients = DevClientRoles.All.ToDictionary(
+                role => role,
+                role => internalCa.Issue(InternalRequest($"CN={role}-1, OU={role}, O={id}", Oids.ClientAuth)),
+                StringComparer.Ordinal),
         };
     }
 
     private static PeerCertificateDocument Entry(X509Certificate2 certificate) =>
         new() { Certificate = certificate.ExportCertificatePem(), Pin = SpkiPin.Of(certificate) };
 
-    private static void WritePair(string folder, string name, X509Certificate2 certificate)
+    private static void WritePair(string folder, string name, X509Certificate2 certificate) =>
+        WriteCertificateAndKey(Path.Combine(folder, $"{name}.crt"), Path.Combine(folder, $"{name}.key"), certificate);
+
+    private static void WriteCertificateAndKey(string certificatePath, string keyPath, X509Certificate2 certificate)
     {
-        File.WriteAllText(Path.Combine(folder, $"{name}.crt"), certificate.ExportCertificatePem());
-        var keyPath = Path.Combine(folder, $"{name}.key");
+        File.WriteAllText(certificatePath, certificate.ExportCertificatePem());
         var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
         if (!OperatingSystem.IsWindows())
         {

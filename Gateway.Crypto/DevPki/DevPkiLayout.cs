@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using Gateway.Crypto.Identity;
 using Gateway.Crypto.Peers;
 
@@ -12,6 +13,22 @@ public static class DevPkiLayout
 
     public static string TrustAnchorFile(string pkiDirectory, string country) => Path.Combine(pkiDirectory, "trust", $"{country}-ca.crt");
 
+    /// <summary>The node's internal CA certificate and one certificate and key per caseworker/operator role.</summary>
+    public static string ClientsFolder(string pkiDirectory, string nodeId) => Path.Combine(pkiDirectory, nodeId, "clients");
+
+    /// <summary>The only anchor the node's internal listener trusts for client certificates.</summary>
+    public static string InternalCaFile(string pkiDirectory, string nodeId) => Path.Combine(ClientsFolder(pkiDirectory, nodeId), "internal-ca.crt");
+
+    public static string ClientCertificateFile(string pkiDirectory, string nodeId, string role) =>
+        Path.Combine(ClientsFolder(pkiDirectory, nodeId), $"{KnownRole(role)}.crt");
+
+    public static string ClientKeyFile(string pkiDirectory, string nodeId, string role) =>
+        Path.Combine(ClientsFolder(pkiDirectory, nodeId), $"{KnownRole(role)}.key");
+
+    public static string InternalTlsCertificateFile(string pkiDirectory, string nodeId) => Path.Combine(pkiDirectory, nodeId, "internal-tls.crt");
+
+    public static string InternalTlsKeyFile(string pkiDirectory, string nodeId) => Path.Combine(pkiDirectory, nodeId, "internal-tls.key");
+
     public static SigningIdentity LoadSigning(string pkiDirectory, string nodeId) =>
         SigningIdentity.FromPemFiles(Require(pkiDirectory, nodeId, "sign.crt"), Require(pkiDirectory, nodeId, "sign.key"));
 
@@ -21,11 +38,29 @@ public static class DevPkiLayout
     public static PeerDirectory LoadPeers(string pkiDirectory, string nodeId) =>
         PeerDirectory.Load(Require(pkiDirectory, nodeId, "peers.json"));
 
-    private static string Require(string pkiDirectory, string nodeId, string file)
+    /// <summary>The client certificate of <paramref name="role"/> at <paramref name="nodeId"/>, with its private key, ready for SslStream.</summary>
+    public static X509Certificate2 LoadClientCertificate(string pkiDirectory, string nodeId, string role)
     {
-        var path = Path.Combine(pkiDirectory, nodeId, file);
-        return File.Exists(path)
-            ? path
-            : throw new FileNotFoundException($"node {nodeId} has no {file} in {pkiDirectory} (run 'pki init-dev' first?)", path);
+        var certificateFile = RequirePath(pkiDirectory, nodeId, ClientCertificateFile(pkiDirectory, nodeId, role));
+        var keyFile = RequirePath(pkiDirectory, nodeId, ClientKeyFile(pkiDirectory, nodeId, role));
+
+        // Re-import so the key is usable by SslStream on every platform (PEM keys are ephemeral), as NodeIdentity does.
+        using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
+
+    private static string Require(string pkiDirectory, string nodeId, string file) =>
+        RequirePath(pkiDirectory, nodeId, Path.Combine(pkiDirectory, nodeId, file));
+
+    private static string RequirePath(string pkiDirectory, string nodeId, string path) =>
+        File.Exists(path)
+            ? path
+            : throw new FileNotFoundException(
+                $"node {nodeId} has no {Path.GetRelativePath(NodeFolder(pkiDirectory, nodeId), path)} in {pkiDirectory} (run 'pki init-dev' first?)", path);
+
+    // The role becomes part of a file path, so only the known roles are accepted.
+    private static string KnownRole(string role) =>
+        DevClientRoles.All.Contains(role, StringComparer.Ordinal)
+            ? role
+            : throw new ArgumentException($"'{role}' is not one of {string.Join(", ", DevClientRoles.All)}.", nameof(role));
 }

@@ -43,6 +43,17 @@ public sealed class EnvelopeOpener(DecryptionIdentity identity, PeerDirectory pe
         };
     }
 
+    /// <summary>
+    /// Reads an envelope this node already accepted and stored: decrypts it and checks the signature still matches
+    /// the content, without judging the signer's certificates again (they were judged on arrival and may have
+    /// expired since; the stored receipt is the record of that judgement).
+    /// </summary>
+    public EnvelopePayload ReadStored(byte[] envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        return ParsePayload(SignedDataCodec.Verify(EnvelopeDecryptor.Decrypt(envelope, identity)).Content);
+    }
+
     private static EnvelopePayload ParsePayload(byte[] json)
     {
         try

@@ -3,6 +3,8 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Gateway.Contracts;
 using Gateway.Contracts.Envelopes;
+using Gateway.Contracts.Messages;
+using Gateway.Service.Disclosure;
 using Gateway.Crypto;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.DevPki;
@@ -29,10 +31,11 @@ internal static class EnvelopeCommands
         var purpose = new Option<string?>("--purpose") { Description = "Purpose of the disclosure." };
         var legalBasis = new Option<string?>("--legal-basis") { Description = "Consent, VitalInterests or LegalObligation." };
         var consentRef = new Option<string?>("--consent-ref") { Description = "Consent record id, when the basis is consent." };
+        var profile = new Option<string?>("--disclosure-profile") { Description = "The disclosure profile agreed with the recipient (default: the built-in one for its kind and the purpose)." };
 
         var command = new Command("seal", "Sign a body as FROM and encrypt it to TO; prints the new message id.")
         {
-            pki, from, to, type, input, output, conversation, inReplyTo, purpose, legalBasis, consentRef,
+            pki, from, to, type, input, output, conversation, inReplyTo, purpose, legalBasis, consentRef, profile,
         };
         command.SetAction(parse => Run(parse, "envelope seal", () =>
         {
@@ -59,9 +62,11 @@ internal static class EnvelopeCommands
                 CreatedAt = now,
                 ConversationId = parse.GetValue(conversation) ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
                 InReplyTo = parse.GetValue(inReplyTo),
-                Purpose = parse.GetValue(purpose),
+                Purpose = parse.GetValue(purpose) ?? MessagePurposes.AllowedFor(messageType)[0],
                 LegalBasis = parse.GetValue(legalBasis),
                 ConsentRef = parse.GetValue(consentRef),
+                DisclosureProfile = parse.GetValue(profile)
+                    ?? new DisclosurePolicy(new DisclosureOptions()).Resolve(recipientId, recipient.Kind, parse.GetValue(purpose) ?? MessagePurposes.AllowedFor(messageType)[0])?.Name,
                 SchemaVersion = SchemaVersions.Current,
             };
 

@@ -17,6 +17,7 @@ internal static class GatewayCommandLine
         root.Add(RunCommand.Create());
         root.Add(PkiCommands.Create());
         root.Add(EnvelopeCommands.Create());
+        root.Add(SchemaCommands.Create());
         root.Add(DemoCommand.Create());
         return root;
     }

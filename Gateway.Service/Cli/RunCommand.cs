@@ -47,8 +47,14 @@ internal static class RunCommand
             else
             {
                 var devPki = Path.Combine(data, "pki");
-                if (!File.Exists(DevPkiLayout.PeersFile(devPki, "EE-SKA")))
+                if (!File.Exists(DevPkiLayout.InternalTlsCertificateFile(devPki, "EE-SKA")))
                 {
+                    // Absent, or written by an earlier version without the internal PKI: dev keys are disposable.
+                    if (Directory.Exists(devPki))
+                    {
+                        Directory.Delete(devPki, recursive: true);
+                    }
+
                     using var federation = DevFederation.Create(["EE-SKA", "FI-NRM", "LV-NGO-SAFEHOUSE"], EncryptionKeyKind.Ec, DateTimeOffset.UtcNow);
                     federation.WriteTo(devPki);
                 }
@@ -66,7 +72,7 @@ internal static class RunCommand
                 await app.RunAsync(cancellationToken);
                 return 0;
             }
-            catch (Exception exception) when (exception is InvalidOperationException or Crypto.Peers.PeerRegistryException or IOException)
+            catch (Exception exception) when (exception is InvalidOperationException or Crypto.Peers.PeerRegistryException or IOException or Disclosure.DisclosureConfigurationException)
             {
                 console.Error.WriteLine($"run: {exception.Message}");
                 return GatewayCommandLine.UsageError;

@@ -15,12 +15,12 @@ internal sealed class PeerClient(IHttpClientFactory clients)
 
     public static string ClientName(string peerId) => $"peer:{peerId}";
 
-    public async Task<PeerResponse> SendAsync(TrustedPeer peer, OutboundMessage message, string from, CancellationToken cancellationToken)
+    public async Task<PeerResponse> SendAsync(TrustedPeer peer, OutboundMessage message, byte[] envelope, string from, CancellationToken cancellationToken)
     {
         var client = clients.CreateClient(ClientName(peer.Id));
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(peer.Endpoint, "/peer/v1/envelopes"))
         {
-            Content = new ByteArrayContent(message.Envelope),
+            Content = new ByteArrayContent(envelope),
         };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue(RoutingHeaders.EnvelopeMediaType);
         request.Headers.Add(RoutingHeaders.MessageId, message.MessageId.ToString());
@@ -30,7 +30,7 @@ internal sealed class PeerClient(IHttpClientFactory clients)
 
         // A large envelope waits for the peer's 100 Continue, so a 413 arrives before the body is sent and is
         // taken as the final answer it is, not as a broken connection to retry until the time-to-live runs out.
-        request.Headers.ExpectContinue = message.Envelope.Length > ExpectContinueThreshold;
+        request.Headers.ExpectContinue = envelope.Length > ExpectContinueThreshold;
         try
         {
             using var response = await client.SendAsync(request, cancellationToken);

@@ -1,6 +1,7 @@
 using Gateway.Crypto;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Receipts;
+using Gateway.Service.Consent;
 using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,8 @@ internal sealed partial class PeerDelivery(
     PeerClient client,
     CertificateValidator validator,
     RetrySchedule schedule,
+    LegalBasisRecheck recheck,
+    WithdrawalCoordinator withdrawals,
     TimeProvider time,
     IOptions<GatewayNodeOptions> options,
     ILogger<PeerDelivery> logger)
@@ -40,13 +43,32 @@ internal sealed partial class PeerDelivery(
             return;
         }
 
-        var response = await client.SendAsync(peer, message, identity.NodeId, cancellationToken);
+        // The consent gate again, before every attempt: a consent withdrawn since submit stops the message here.
+        if (message.Envelope is not { } envelope)
+        {
+            await CompleteAsync(message, started, DeliveryState.Cancelled, null, "CONTENT_ERASED", null, null, cancellationToken);
+            return;
+        }
+
+        if (await recheck.CheckAsync(message, peer, started, cancellationToken) is { } refusal)
+        {
+            await CompleteAsync(message, started, DeliveryState.Cancelled, null, refusal, null, null, cancellationToken);
+            return;
+        }
+
+        var response = await client.SendAsync(peer, message, envelope, identity.NodeId, cancellationToken);
         if (response.Status == 200)
         {
             try
             {
-                _receipts.Verify(response.Body!, peer.Id, message.MessageId, message.Envelope);
+                _receipts.Verify(response.Body!, peer.Id, message.MessageId, envelope);
                 await CompleteAsync(message, started, DeliveryState.Delivered, 200, null, response.Body, null, cancellationToken);
+
+                // Withdrawn while this attempt was on the wire: the peer now holds data it must erase.
+                if (message.ConsentId is { } consentId)
+                {
+                    await withdrawals.FollowUpDeliveryAsync(consentId, message, cancellationToken);
+                }
             }
             catch (EnvelopeException exception)
             {

@@ -4,7 +4,14 @@ using System.Text.Json.Serialization;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Envelopes;
 using Gateway.Crypto.Receipts;
+using Gateway.Service.Access;
+using Gateway.Service.Audit;
+using Gateway.Service.Consent;
 using Gateway.Service.Delivery;
+using Gateway.Service.Disclosure;
+using Gateway.Service.Inbox;
+using Gateway.Service.Operations;
+using Gateway.Service.Retention;
 using Gateway.Service.Outbox;
 using Gateway.Service.Peering;
 using Gateway.Service.Persistence;
@@ -64,7 +71,17 @@ public static class GatewayHost
                 https.ClientCertificateValidation = (certificate, _, _) =>
                     identity.Peers.Peers.Any(peer => validator.ChainsTo(certificate, peer.TrustAnchor));
             }));
-            kestrel.Listen(address, internalPort);
+            kestrel.Listen(address, internalPort, listen => listen.UseHttps(https =>
+            {
+                https.ServerCertificate = identity.InternalTls;
+                https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
+
+                // Health probes come without a certificate; every /api and /ops endpoint requires one with a role,
+                // judged per request (InternalAccess) so the caller gets a problem code rather than a reset.
+                https.ClientCertificateMode = ClientCertificateMode.AllowCertificate;
+                https.CheckCertificateRevocation = false;
+                https.ClientCertificateValidation = (_, _, _) => true;
+            }));
         });
 
         var services = builder.Services;
@@ -76,13 +93,40 @@ public static class GatewayHost
         services.AddSingleton<EnvelopeSealer>();
         services.AddSingleton<ReceiptSigner>();
         services.AddSingleton<InboundEnvelopeReceiver>();
+        services.AddSingleton(new DisclosurePolicy(options.Disclosure));
+        services.AddSingleton<PayloadValidator>();
+        services.AddSingleton<ConsentGate>();
+        services.AddSingleton<LegalBasisRecheck>();
+        services.AddSingleton<InboundContentCheck>();
+        services.AddSingleton(ContentProtector.LoadOrCreate(options.ContentKeyFile));
+        services.AddSingleton<AuditLog>();
+        services.AddSingleton<ReferralComposer>();
         services.AddSingleton<ReferralSender>();
+        services.AddSingleton<WithdrawalCoordinator>();
+        services.AddSingleton<InboxSignal>();
+        services.AddHostedService<InboxProcessor>();
+        services.AddSingleton<RetentionJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<RetentionJob>());
+        services.AddInternalAccess(identity);
+        services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.RelativePath?.StartsWith("peer/", StringComparison.Ordinal) != true);
         services.AddSingleton<OutboxSignal>();
         services.AddSingleton(new RetrySchedule(options.Delivery, new Random()));
         services.AddSingleton<PeerClient>();
         services.AddSingleton<PeerDelivery>();
         services.AddHostedService<OutboxRelay>();
-        services.AddProblemDetails();
+        // Every error answer is problem+json with a stable code, also those the framework writes (unreadable JSON,
+        // unknown route, unhandled exception), which carry no detail that could echo a request's content.
+        services.AddProblemDetails(problem => problem.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Extensions.TryAdd("code", context.ProblemDetails.Status switch
+            {
+                400 => "REQUEST_INVALID",
+                404 => "NOT_FOUND",
+                405 => "METHOD_NOT_ALLOWED",
+                413 => "TOO_LARGE",
+                415 => "UNSUPPORTED_MEDIA_TYPE",
+                >= 500 => "INTERNAL_ERROR",
+                var status => $"HTTP_{status}",
+            }));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRouting.ListenerMatcherPolicy>());
         services.ConfigureHttpJsonOptions(json =>
         {
@@ -95,7 +139,15 @@ public static class GatewayHost
         var app = builder.Build();
         await app.Services.GetRequiredService<GatewayStore>().InitializeAsync(cancellationToken);
         app.MapPeerApiV1(peerPort);
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
         app.MapReferralsApiV1(internalPort);
+        app.MapConsentsApiV1(internalPort);
+        app.MapInboxApiV1(internalPort);
+        app.MapOpsApiV1(internalPort);
+        app.MapOpenApi().RequireListener(internalPort).RequireAuthorization(InternalRoles.AnyRole);
         var health = app.MapGroup("/health").RequireListener(internalPort);
         health.MapGet("/live", () => Results.Ok(new { status = "live" }));
         health.MapGet("/ready", async (GatewayStore store, CancellationToken token) =>

@@ -29,6 +29,17 @@ public sealed class GatewayNodeOptions
 
     public string EncryptionKeyFile { get; set; } = string.Empty;
 
+    /// <summary>Server certificate of the internal listener, issued by the organisation's internal CA.</summary>
+    public string InternalTlsCertificateFile { get; set; } = string.Empty;
+
+    public string InternalTlsKeyFile { get; set; } = string.Empty;
+
+    /// <summary>The internal CA whose client certificates are admitted to the internal listener; the role is the certificate's OU.</summary>
+    public string InternalClientCaFile { get; set; } = string.Empty;
+
+    /// <summary>32-byte key that encrypts the node's own copy of what it sent; created (owner-only) when missing.</summary>
+    public string ContentKeyFile { get; set; } = string.Empty;
+
     /// <summary>Address both listeners bind to. Loopback by default; a firewall should expose only the peer port.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
@@ -60,6 +71,10 @@ public sealed class GatewayNodeOptions
 
     public DeliveryOptions Delivery { get; set; } = new();
 
+    public Disclosure.DisclosureOptions Disclosure { get; set; } = new();
+
+    public Retention.RetentionOptions Retention { get; set; } = new();
+
     /// <summary>Options for a node of a development PKI written by <c>pki init-dev</c>.</summary>
     public static GatewayNodeOptions FromDevPki(string pkiDirectory, string nodeId, string dataDirectory)
     {
@@ -75,6 +90,10 @@ public sealed class GatewayNodeOptions
             SigningKeyFile = Path.Combine(folder, "sign.key"),
             EncryptionCertificateFile = Path.Combine(folder, "enc.crt"),
             EncryptionKeyFile = Path.Combine(folder, "enc.key"),
+            InternalTlsCertificateFile = DevPkiLayout.InternalTlsCertificateFile(pkiDirectory, nodeId),
+            InternalTlsKeyFile = DevPkiLayout.InternalTlsKeyFile(pkiDirectory, nodeId),
+            InternalClientCaFile = DevPkiLayout.InternalCaFile(pkiDirectory, nodeId),
+            ContentKeyFile = Path.Combine(dataDirectory, "content.key"),
             ConnectionString = $"Data Source={Path.Combine(dataDirectory, "gateway.db")}",
         };
     }

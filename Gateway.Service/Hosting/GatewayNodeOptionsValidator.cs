@@ -31,6 +31,10 @@ internal static class GatewayNodeOptionsValidator
         RequireFile(options.SigningKeyFile, nameof(options.SigningKeyFile));
         RequireFile(options.EncryptionCertificateFile, nameof(options.EncryptionCertificateFile));
         RequireFile(options.EncryptionKeyFile, nameof(options.EncryptionKeyFile));
+        RequireFile(options.InternalTlsCertificateFile, nameof(options.InternalTlsCertificateFile));
+        RequireFile(options.InternalTlsKeyFile, nameof(options.InternalTlsKeyFile));
+        RequireFile(options.InternalClientCaFile, nameof(options.InternalClientCaFile));
+        Require(options.ContentKeyFile, nameof(options.ContentKeyFile));
         Require(options.ConnectionString, nameof(options.ConnectionString));
         if (!System.Net.IPAddress.TryParse(options.BindAddress, out _))
         {

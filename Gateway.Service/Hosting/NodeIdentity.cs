@@ -7,8 +7,10 @@ namespace Gateway.Service.Hosting;
 /// <summary>This node's keys and its view of the federation, loaded once at start.</summary>
 public sealed class NodeIdentity : IDisposable
 {
-    private NodeIdentity(string nodeId, X509Certificate2 tls, SigningIdentity signing, DecryptionIdentity decryption, PeerDirectory peers)
+    private NodeIdentity(string nodeId, X509Certificate2 tls, SigningIdentity signing, DecryptionIdentity decryption, PeerDirectory peers, X509Certificate2 internalTls, X509Certificate2 internalClientCa)
     {
+        InternalTls = internalTls;
+        InternalClientCa = internalClientCa;
         NodeId = nodeId;
         Tls = tls;
         Signing = signing;
@@ -27,6 +29,15 @@ public sealed class NodeIdentity : IDisposable
 
     public PeerDirectory Peers { get; }
 
+    /// <summary>Server certificate of the internal listener.</summary>
+    public X509Certificate2 InternalTls { get; }
+
+    /// <summary>The CA of the organisation's caseworker, operator and auditor certificates.</summary>
+    public X509Certificate2 InternalClientCa { get; }
+
+    /// <summary>This node's kind as peers.json states it; a contact point when it does not.</summary>
+    public Contracts.Peering.PeerKind Kind => Peers.Self.Kind ?? Contracts.Peering.PeerKind.ContactPoint;
+
     public static NodeIdentity Load(GatewayNodeOptions options)
     {
         var peers = PeerDirectory.Load(options.PeersFile);
@@ -36,19 +47,27 @@ public sealed class NodeIdentity : IDisposable
         }
 
         // Re-import so the TLS key is usable by SslStream on every platform (PEM keys are ephemeral).
-        using var pem = X509Certificate2.CreateFromPemFile(options.TlsCertificateFile, options.TlsKeyFile);
-        var tls = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
         return new NodeIdentity(
             options.NodeId,
-            tls,
+            LoadWithKey(options.TlsCertificateFile, options.TlsKeyFile),
             SigningIdentity.FromPemFiles(options.SigningCertificateFile, options.SigningKeyFile),
             DecryptionIdentity.FromPemFiles(options.EncryptionCertificateFile, options.EncryptionKeyFile),
-            peers);
+            peers,
+            LoadWithKey(options.InternalTlsCertificateFile, options.InternalTlsKeyFile),
+            X509CertificateLoader.LoadCertificateFromFile(options.InternalClientCaFile));
+    }
+
+    private static X509Certificate2 LoadWithKey(string certificateFile, string keyFile)
+    {
+        using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
+        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
     public void Dispose()
     {
         Tls.Dispose();
+        InternalTls.Dispose();
+        InternalClientCa.Dispose();
         Signing.Dispose();
         Decryption.Dispose();
     }

@@ -21,6 +21,9 @@ internal sealed partial class InboundEnvelopeReceiver(
     GatewayStore store,
     CertificateValidator validator,
     ReceiptSigner receiptSigner,
+    InboundContentCheck contentCheck,
+    Inbox.InboxSignal inboxSignal,
+    Audit.AuditLog audit,
     TimeProvider time,
     IOptions<GatewayNodeOptions> options,
     ILogger<InboundEnvelopeReceiver> logger)
@@ -109,6 +112,14 @@ internal sealed partial class InboundEnvelopeReceiver(
             return Reject(409, PeerProtocolCodes.Replayed, $"message {header.MessageId} was already received with different content", routing);
         }
 
+        // Minimisation at this end too: nothing outside the profile agreed with this sender is stored.
+        if (contentCheck.Check(header, opened.Payload.Body, opened.Sender) is { } refused)
+        {
+            LogRejected(logger, routing.MessageId, routing.From, refused.Status, refused.Code);
+            await audit.RecordAsync(caller, Audit.AuditActions.EnvelopeRefused, header.MessageId, caller, header.ConversationId, new { refused.Code }, cancellationToken);
+            return InboundResult.Rejected(refused);
+        }
+
         var receipt = receiptSigner.Sign(
             new Receipt
             {
@@ -129,6 +140,11 @@ internal sealed partial class InboundEnvelopeReceiver(
                     SenderId = caller,
                     MessageType = header.MessageType,
                     ConversationId = header.ConversationId,
+                    InReplyTo = header.InReplyTo,
+                    Purpose = header.Purpose,
+                    LegalBasis = header.LegalBasis,
+                    DisclosureProfile = header.DisclosureProfile,
+                    CreatedAt = header.CreatedAt,
                     Envelope = envelope,
                     EnvelopeSha256 = digest,
                     Receipt = receipt,
@@ -155,6 +171,10 @@ internal sealed partial class InboundEnvelopeReceiver(
         }
 
         LogAccepted(logger, header.MessageId, caller, header.MessageType);
+        await audit.RecordAsync(caller, Audit.AuditActions.MessageReceived, header.MessageId, caller, header.ConversationId,
+            new { header.MessageType, header.Purpose, header.LegalBasis, header.DisclosureProfile, Fields = Contracts.Messages.BodyFields.Flatten(opened.Payload.Body).Select(field => field.Key) },
+            cancellationToken);
+        inboxSignal.Notify();
         return InboundResult.Accepted(receipt);
     }
 

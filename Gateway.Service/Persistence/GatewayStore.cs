@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Text.Json;
 
 namespace Gateway.Service.Persistence;
 
@@ -6,7 +7,7 @@ namespace Gateway.Service.Persistence;
 /// The node's source of truth (DESIGN §8–9): outbound messages with their outbox rows and attempts, and inbound
 /// envelopes with their receipts. One implementation for SQLite and PostgreSQL; the same contract tests run on both.
 /// </summary>
-public sealed class GatewayStore : IAsyncDisposable
+public sealed partial class GatewayStore : IAsyncDisposable
 {
     private readonly StoreDialect _dialect;
 
@@ -24,15 +25,27 @@ public sealed class GatewayStore : IAsyncDisposable
             await ExecuteAsync(connection, null, _dialect.DatabaseSettingsSql, cancellationToken);
         }
 
+        await RefuseEarlierSchemaAsync(connection, cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ExecuteAsync(connection, transaction, _dialect.SchemaLockSql + $"""
+            CREATE TABLE IF NOT EXISTS gateway_schema (version INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS outbound_messages (
                 message_id TEXT PRIMARY KEY,
                 peer_id TEXT NOT NULL,
                 message_type TEXT NOT NULL,
                 conversation_id TEXT NOT NULL,
+                in_reply_to TEXT NULL,
+                purpose TEXT NOT NULL,
+                legal_basis TEXT NULL,
+                consent_id TEXT NULL,
+                justification TEXT NULL,
+                disclosure_profile TEXT NOT NULL,
+                disclosed_fields TEXT NOT NULL,
+                submitted_by TEXT NOT NULL,
                 idempotency_key TEXT NULL UNIQUE,
-                envelope {blob} NOT NULL,
+                envelope {blob} NULL,
+                content {blob} NULL,
+                content_erased_at BIGINT NULL,
                 state TEXT NOT NULL,
                 attempts INTEGER NOT NULL,
                 created_at BIGINT NOT NULL,
@@ -44,6 +57,7 @@ public sealed class GatewayStore : IAsyncDisposable
                 delivered_at BIGINT NULL,
                 updated_at BIGINT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_outbound_peer_state ON outbound_messages (peer_id, state);
+            CREATE INDEX IF NOT EXISTS ix_outbound_consent ON outbound_messages (consent_id);
             CREATE TABLE IF NOT EXISTS outbox (
                 message_id TEXT PRIMARY KEY,
                 publish_after BIGINT NOT NULL,
@@ -63,12 +77,90 @@ public sealed class GatewayStore : IAsyncDisposable
                 sender_id TEXT NOT NULL,
                 message_type TEXT NOT NULL,
                 conversation_id TEXT NOT NULL,
-                envelope {blob} NOT NULL,
+                in_reply_to TEXT NULL,
+                purpose TEXT NULL,
+                legal_basis TEXT NULL,
+                disclosure_profile TEXT NULL,
+                created_at BIGINT NOT NULL,
+                envelope {blob} NULL,
                 envelope_sha256 TEXT NOT NULL,
                 receipt {blob} NOT NULL,
-                received_at BIGINT NOT NULL);
+                received_at BIGINT NOT NULL,
+                processed_at BIGINT NULL,
+                published_at BIGINT NULL,
+                content_erased_at BIGINT NULL,
+                erasure_reason TEXT NULL);
+            CREATE INDEX IF NOT EXISTS ix_inbound_conversation ON inbound_messages (sender_id, conversation_id);
+            CREATE INDEX IF NOT EXISTS ix_inbound_unprocessed ON inbound_messages (processed_at, published_at);
+            CREATE TABLE IF NOT EXISTS consents (
+                consent_id TEXT PRIMARY KEY,
+                subject_ref TEXT NOT NULL,
+                given_by TEXT NOT NULL,
+                subject_minor INTEGER NOT NULL,
+                child_heard INTEGER NOT NULL,
+                scope TEXT NOT NULL,
+                valid_from BIGINT NOT NULL,
+                valid_until BIGINT NOT NULL,
+                evidence_ref TEXT NOT NULL,
+                recorded_at BIGINT NOT NULL,
+                recorded_by TEXT NOT NULL,
+                withdrawn_at BIGINT NULL,
+                withdrawn_by TEXT NULL);
+            CREATE TABLE IF NOT EXISTS erasure_requests (
+                consent_id TEXT NOT NULL,
+                peer_id TEXT NOT NULL,
+                conversation_id TEXT NOT NULL,
+                request_message_id TEXT NOT NULL UNIQUE,
+                requested_at BIGINT NOT NULL,
+                confirmed_at BIGINT NULL,
+                confirmation_message_id TEXT NULL,
+                PRIMARY KEY (consent_id, peer_id, conversation_id));
+            CREATE TABLE IF NOT EXISTS audit_log (
+                seq {_dialect.AutoIncrementKey},
+                at BIGINT NOT NULL,
+                actor TEXT NOT NULL,
+                action TEXT NOT NULL,
+                message_id TEXT NULL,
+                peer_id TEXT NULL,
+                conversation_id TEXT NULL,
+                detail TEXT NULL);
             """, cancellationToken);
+        await EnsureSchemaVersionAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>Tables are created, never altered: a database made by an earlier schema is refused with what to do.</summary>
+    private static async Task EnsureSchemaVersionAsync(DbConnection connection, DbTransaction transaction, CancellationToken cancellationToken)
+    {
+        await using var read = Command(connection, transaction, "SELECT version FROM gateway_schema");
+        var found = await read.ExecuteScalarAsync(cancellationToken);
+        if (found is null or DBNull)
+        {
+            await ExecuteAsync(connection, transaction, "INSERT INTO gateway_schema (version) VALUES (@version)", cancellationToken, ("version", SchemaVersion));
+        }
+        else if (Convert.ToInt32(found) != SchemaVersion)
+        {
+            throw new InvalidOperationException($"the database has gateway schema {found}; this gateway needs schema {SchemaVersion}: point it at a new database (or data directory)");
+        }
+    }
+
+    private const int SchemaVersion = 2;
+
+    /// <summary>The first schema had no version table; its tables lack the consent columns.</summary>
+    private async Task RefuseEarlierSchemaAsync(DbConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ExecuteAsync(connection, null, "SELECT consent_id FROM outbound_messages WHERE 1 = 0", cancellationToken);
+        }
+        catch (DbException exception) when (_dialect.IsUndefinedColumn(exception))
+        {
+            throw new InvalidOperationException("the database was made by an earlier gateway schema: point the gateway at a new database (or data directory)", exception);
+        }
+        catch (DbException)
+        {
+            // No table yet: a new database.
+        }
     }
 
     /// <summary>Stores the message (Queued) and its outbox row in one transaction.</summary>
@@ -79,17 +171,7 @@ public sealed class GatewayStore : IAsyncDisposable
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         try
         {
-            await ExecuteAsync(connection, transaction, """
-                INSERT INTO outbound_messages (message_id, peer_id, message_type, conversation_id, idempotency_key, envelope, state,
-                    attempts, created_at, expires_at, next_attempt_at, updated_at)
-                VALUES (@id, @peer, @type, @conversation, @key, @envelope, @state, 0, @created, @expires, @next, @created);
-                INSERT INTO outbox (message_id, publish_after) VALUES (@id, @next);
-                """,
-                cancellationToken,
-                ("id", message.MessageId.ToString()), ("peer", message.PeerId), ("type", message.MessageType),
-                ("conversation", message.ConversationId), ("key", message.IdempotencyKey), ("envelope", message.Envelope),
-                ("state", message.State.ToString()), ("created", Ms(message.CreatedAt)), ("expires", Ms(message.ExpiresAt)),
-                ("next", Ms(message.NextAttemptAt)));
+            await InsertOutboundAsync(connection, transaction, message, cancellationToken);
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbException exception) when (message.IdempotencyKey is not null && _dialect.IsUniqueViolation(exception, "outbound_messages", "idempotency_key"))
@@ -97,6 +179,24 @@ public sealed class GatewayStore : IAsyncDisposable
             throw new DuplicateIdempotencyKeyException(message.IdempotencyKey);
         }
     }
+
+    private static Task<int> InsertOutboundAsync(DbConnection connection, DbTransaction transaction, OutboundMessage message, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, """
+            INSERT INTO outbound_messages (message_id, peer_id, message_type, conversation_id, in_reply_to, purpose, legal_basis, consent_id,
+                justification, disclosure_profile, disclosed_fields, submitted_by, idempotency_key, envelope, content, state,
+                attempts, created_at, expires_at, next_attempt_at, updated_at)
+            VALUES (@id, @peer, @type, @conversation, @replyTo, @purpose, @basis, @consent, @justification, @profile, @fields, @by, @key,
+                @envelope, @content, @state, 0, @created, @expires, @next, @created);
+            INSERT INTO outbox (message_id, publish_after) VALUES (@id, @next);
+            """,
+            cancellationToken,
+            ("id", message.MessageId.ToString()), ("peer", message.PeerId), ("type", message.MessageType),
+            ("conversation", message.ConversationId), ("replyTo", message.InReplyTo?.ToString()), ("purpose", message.Purpose),
+            ("basis", message.LegalBasis), ("consent", message.ConsentId?.ToString()), ("justification", message.Justification),
+            ("profile", message.DisclosureProfile), ("fields", JsonSerializer.Serialize(message.DisclosedFields)), ("by", message.SubmittedBy),
+            ("key", message.IdempotencyKey), ("envelope", message.Envelope), ("content", message.Content),
+            ("state", message.State.ToString()), ("created", Ms(message.CreatedAt)), ("expires", Ms(message.ExpiresAt)),
+            ("next", Ms(message.NextAttemptAt)));
 
     public Task<OutboundMessage?> GetOutboundAsync(Guid messageId, CancellationToken cancellationToken) =>
         QuerySingleAsync($"SELECT {OutboundColumns} FROM outbound_messages WHERE message_id = @id", ReadOutbound, cancellationToken, ("id", messageId.ToString()));
@@ -236,33 +336,47 @@ public sealed class GatewayStore : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(message);
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         var inserted = await ExecuteAsync(connection, null, """
-            INSERT INTO inbound_messages (message_id, sender_id, message_type, conversation_id, envelope, envelope_sha256, receipt, received_at)
-            VALUES (@id, @sender, @type, @conversation, @envelope, @digest, @receipt, @received)
+            INSERT INTO inbound_messages (message_id, sender_id, message_type, conversation_id, in_reply_to, purpose, legal_basis,
+                disclosure_profile, created_at, envelope, envelope_sha256, receipt, received_at)
+            VALUES (@id, @sender, @type, @conversation, @replyTo, @purpose, @basis, @profile, @created, @envelope, @digest, @receipt, @received)
             ON CONFLICT (message_id) DO NOTHING
             """,
             cancellationToken,
             ("id", message.MessageId.ToString()), ("sender", message.SenderId), ("type", message.MessageType),
-            ("conversation", message.ConversationId), ("envelope", message.Envelope), ("digest", message.EnvelopeSha256),
+            ("conversation", message.ConversationId), ("replyTo", message.InReplyTo?.ToString()), ("purpose", message.Purpose),
+            ("basis", message.LegalBasis), ("profile", message.DisclosureProfile), ("created", Ms(message.CreatedAt)),
+            ("envelope", message.Envelope), ("digest", message.EnvelopeSha256),
             ("receipt", message.Receipt), ("received", Ms(message.ReceivedAt)));
         return inserted == 1;
     }
 
     public Task<InboundMessage?> GetInboundAsync(Guid messageId, CancellationToken cancellationToken) =>
-        QuerySingleAsync(
-            "SELECT message_id, sender_id, message_type, conversation_id, envelope, envelope_sha256, receipt, received_at FROM inbound_messages WHERE message_id = @id",
-            reader => new InboundMessage
-            {
-                MessageId = Guid.Parse(reader.GetString(0)),
-                SenderId = reader.GetString(1),
-                MessageType = reader.GetString(2),
-                ConversationId = reader.GetString(3),
-                Envelope = (byte[])reader.GetValue(4),
-                EnvelopeSha256 = reader.GetString(5),
-                Receipt = (byte[])reader.GetValue(6),
-                ReceivedAt = FromMs(reader.GetInt64(7)),
-            },
-            cancellationToken,
-            ("id", messageId.ToString()));
+        QuerySingleAsync($"SELECT {InboundColumns} FROM inbound_messages WHERE message_id = @id", ReadInbound, cancellationToken, ("id", messageId.ToString()));
+
+    private const string InboundColumns =
+        "message_id, sender_id, message_type, conversation_id, in_reply_to, purpose, legal_basis, disclosure_profile, created_at, envelope, "
+        + "envelope_sha256, receipt, received_at, processed_at, content_erased_at, erasure_reason, published_at";
+
+    private static InboundMessage ReadInbound(DbDataReader reader) => new()
+    {
+        MessageId = Guid.Parse(reader.GetString(0)),
+        SenderId = reader.GetString(1),
+        MessageType = reader.GetString(2),
+        ConversationId = reader.GetString(3),
+        InReplyTo = reader.IsDBNull(4) ? null : Guid.Parse(reader.GetString(4)),
+        Purpose = reader.IsDBNull(5) ? null : reader.GetString(5),
+        LegalBasis = reader.IsDBNull(6) ? null : reader.GetString(6),
+        DisclosureProfile = reader.IsDBNull(7) ? null : reader.GetString(7),
+        CreatedAt = FromMs(reader.GetInt64(8)),
+        Envelope = reader.IsDBNull(9) ? null : (byte[])reader.GetValue(9),
+        EnvelopeSha256 = reader.GetString(10),
+        Receipt = (byte[])reader.GetValue(11),
+        ReceivedAt = FromMs(reader.GetInt64(12)),
+        ProcessedAt = reader.IsDBNull(13) ? null : FromMs(reader.GetInt64(13)),
+        ContentErasedAt = reader.IsDBNull(14) ? null : FromMs(reader.GetInt64(14)),
+        ErasureReason = reader.IsDBNull(15) ? null : reader.GetString(15),
+        PublishedAt = reader.IsDBNull(16) ? null : FromMs(reader.GetInt64(16)),
+    };
 
     public async Task<int> CountInboundAsync(CancellationToken cancellationToken)
     {
@@ -274,7 +388,8 @@ public sealed class GatewayStore : IAsyncDisposable
     public ValueTask DisposeAsync() => _dialect.DisposeAsync();
 
     private const string OutboundColumns =
-        "message_id, peer_id, message_type, conversation_id, idempotency_key, envelope, state, attempts, created_at, expires_at, next_attempt_at, last_error, receipt, delivered_at";
+        "message_id, peer_id, message_type, conversation_id, idempotency_key, envelope, state, attempts, created_at, expires_at, next_attempt_at, last_error, receipt, delivered_at, "
+        + "in_reply_to, purpose, legal_basis, consent_id, justification, disclosure_profile, disclosed_fields, submitted_by, content, content_erased_at";
 
     private static OutboundMessage ReadOutbound(DbDataReader reader) => new()
     {
@@ -283,7 +398,7 @@ public sealed class GatewayStore : IAsyncDisposable
         MessageType = reader.GetString(2),
         ConversationId = reader.GetString(3),
         IdempotencyKey = reader.IsDBNull(4) ? null : reader.GetString(4),
-        Envelope = (byte[])reader.GetValue(5),
+        Envelope = reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5),
         State = Enum.Parse<DeliveryState>(reader.GetString(6)),
         Attempts = Convert.ToInt32(reader.GetValue(7)),
         CreatedAt = FromMs(reader.GetInt64(8)),
@@ -292,6 +407,16 @@ public sealed class GatewayStore : IAsyncDisposable
         LastError = reader.IsDBNull(11) ? null : reader.GetString(11),
         Receipt = reader.IsDBNull(12) ? null : (byte[])reader.GetValue(12),
         DeliveredAt = reader.IsDBNull(13) ? null : FromMs(reader.GetInt64(13)),
+        InReplyTo = reader.IsDBNull(14) ? null : Guid.Parse(reader.GetString(14)),
+        Purpose = reader.GetString(15),
+        LegalBasis = reader.IsDBNull(16) ? null : reader.GetString(16),
+        ConsentId = reader.IsDBNull(17) ? null : Guid.Parse(reader.GetString(17)),
+        Justification = reader.IsDBNull(18) ? null : reader.GetString(18),
+        DisclosureProfile = reader.GetString(19),
+        DisclosedFields = JsonSerializer.Deserialize<string[]>(reader.GetString(20)) ?? [],
+        SubmittedBy = reader.GetString(21),
+        Content = reader.IsDBNull(22) ? null : (byte[])reader.GetValue(22),
+        ContentErasedAt = reader.IsDBNull(23) ? null : FromMs(reader.GetInt64(23)),
     };
 
     private async Task<T?> QuerySingleAsync<T>(string sql, Func<DbDataReader, T> read, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)

@@ -1,6 +1,10 @@
 namespace Gateway.Service.Persistence;
 
-/// <summary>A sealed message on its way to a peer. The envelope is encrypted to the recipient, so the row holds no plaintext.</summary>
+/// <summary>
+/// A sealed message on its way to a peer, with what the consent gate and minimiser decided. The envelope is
+/// encrypted to the recipient; <see cref="Content"/> is the disclosed payload encrypted with the node's content key.
+/// Erasure and retention remove both and keep the rest.
+/// </summary>
 public sealed record OutboundMessage
 {
     public required Guid MessageId { get; init; }
@@ -11,9 +15,33 @@ public sealed record OutboundMessage
 
     public required string ConversationId { get; init; }
 
+    public Guid? InReplyTo { get; init; }
+
+    public required string Purpose { get; init; }
+
+    public string? LegalBasis { get; init; }
+
+    public Guid? ConsentId { get; init; }
+
+    /// <summary>The written justification of a VitalInterests disclosure: shown to operators and auditors.</summary>
+    public string? Justification { get; init; }
+
+    public required string DisclosureProfile { get; init; }
+
+    /// <summary>Names of the fields disclosed (never values).</summary>
+    public required IReadOnlyList<string> DisclosedFields { get; init; }
+
+    /// <summary>Subject of the client certificate that submitted it, or <c>system</c>.</summary>
+    public required string SubmittedBy { get; init; }
+
     public string? IdempotencyKey { get; init; }
 
-    public required byte[] Envelope { get; init; }
+    /// <summary>Null once erased or purged.</summary>
+    public byte[]? Envelope { get; init; }
+
+    public byte[]? Content { get; init; }
+
+    public DateTimeOffset? ContentErasedAt { get; init; }
 
     public required DeliveryState State { get; init; }
 

@@ -14,6 +14,12 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     public abstract string BinaryType { get; }
 
+    /// <summary>An integer primary key the database numbers by itself.</summary>
+    public abstract string AutoIncrementKey { get; }
+
+    /// <summary>The query named a column that the table does not have (a database of an earlier schema).</summary>
+    public abstract bool IsUndefinedColumn(DbException exception);
+
     public abstract ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken);
 
     /// <summary>Runs once at start, before the schema transaction: settings that persist in the database.</summary>
@@ -38,6 +44,11 @@ internal abstract class StoreDialect : IAsyncDisposable
         public override StorageProvider Provider => StorageProvider.Sqlite;
 
         public override string BinaryType => "BLOB";
+
+        public override string AutoIncrementKey => "INTEGER PRIMARY KEY AUTOINCREMENT";
+
+        public override bool IsUndefinedColumn(DbException exception) =>
+            exception is SqliteException { SqliteErrorCode: 1 } sqlite && sqlite.Message.Contains("no such column", StringComparison.Ordinal);
 
         // WAL persists in the database file; it cannot be switched inside a transaction.
         public override string DatabaseSettingsSql => "PRAGMA journal_mode=WAL;";
@@ -70,6 +81,11 @@ internal abstract class StoreDialect : IAsyncDisposable
         public override StorageProvider Provider => StorageProvider.Postgres;
 
         public override string BinaryType => "BYTEA";
+
+        public override string AutoIncrementKey => "BIGSERIAL PRIMARY KEY";
+
+        public override bool IsUndefinedColumn(DbException exception) =>
+            exception is PostgresException { SqlState: PostgresErrorCodes.UndefinedColumn };
 
         public override string DatabaseSettingsSql => string.Empty;
 

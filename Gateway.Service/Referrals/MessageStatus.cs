@@ -1,8 +1,9 @@
+using System.Text.Json;
 using Gateway.Service.Persistence;
 
 namespace Gateway.Service.Referrals;
 
-/// <summary>Where a sent message stands: metadata and the receipt, never the content.</summary>
+/// <summary>A sent message: where it stands, its receipt, what it disclosed, and (until erased) its content.</summary>
 public sealed record MessageStatus
 {
     public required Guid MessageId { get; init; }
@@ -12,6 +13,18 @@ public sealed record MessageStatus
     public required string MessageType { get; init; }
 
     public required string ConversationId { get; init; }
+
+    public Guid? InReplyTo { get; init; }
+
+    public required string Purpose { get; init; }
+
+    public string? LegalBasis { get; init; }
+
+    public Guid? ConsentId { get; init; }
+
+    public required string DisclosureProfile { get; init; }
+
+    public required IReadOnlyList<string> DisclosedFields { get; init; }
 
     public required DeliveryState State { get; init; }
 
@@ -23,6 +36,11 @@ public sealed record MessageStatus
 
     /// <summary>The signed receipt (CMS, base64): the proof of delivery.</summary>
     public string? Receipt { get; init; }
+
+    public DateTimeOffset? ContentErasedAt { get; init; }
+
+    /// <summary>The payload as sent (header and body); absent once erased or purged.</summary>
+    public JsonElement? Content { get; init; }
 
     public required IReadOnlyList<DeliveryAttempt> Attempts { get; init; }
 }

@@ -1,6 +1,5 @@
-using System.Security.Cryptography;
-using Gateway.Contracts.Envelopes;
-using Gateway.Crypto.Envelopes;
+using Gateway.Contracts.Messages;
+using Gateway.Service.Audit;
 using Gateway.Service.Hosting;
 using Gateway.Service.Outbox;
 using Gateway.Service.Persistence;
@@ -9,81 +8,98 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Service.Referrals;
 
 /// <summary>
-/// Accepts a message for sending: validates it, seals it to the recipient, and stores message and outbox row
-/// in one transaction (DESIGN §8.1). Consent and minimisation will sit in front of the seal.
+/// Accepts a message for sending (DESIGN §8.1): composes it (gate, minimiser, seal), then stores message, encrypted
+/// content and outbox row in one transaction and records the disclosed field names in the audit log.
 /// </summary>
 internal sealed class ReferralSender(
-    NodeIdentity identity,
+    ReferralComposer composer,
     GatewayStore store,
-    EnvelopeSealer sealer,
+    ContentProtector protector,
     OutboxSignal signal,
+    AuditLog audit,
     TimeProvider time,
     IOptions<GatewayNodeOptions> options)
 {
-    public async Task<SendResult> SendAsync(SendMessageRequest request, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<(SendMessageAccepted? Accepted, ComposeRefusal? Refusal)> SendAsync(ComposeRequest request, string actor, string? idempotencyKey, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
         if (idempotencyKey is not null && await store.FindOutboundByIdempotencyKeyAsync(idempotencyKey, cancellationToken) is { } earlier)
         {
-            return SendResult.Accepted(earlier.MessageId, earlier.State);
+            return (Accepted(earlier), null);
         }
 
-        if (identity.Peers.Find(request.Recipient) is not { } recipient)
+        var result = await composer.ComposeAsync(request, seal: true, cancellationToken);
+        if (result.Refusal is { } refusal)
         {
-            return SendResult.Invalid("UNKNOWN_RECIPIENT", $"{request.Recipient} is not a registered peer");
+            await audit.RecordAsync(actor, AuditActions.MessageRefused, peerId: request.Recipient, conversationId: request.ConversationId,
+                detail: new { request.MessageType, refusal.Code }, cancellationToken: cancellationToken);
+            return (null, refusal);
         }
 
-        if (!MessageTypes.IsKnown(request.MessageType))
-        {
-            return SendResult.Invalid("UNKNOWN_MESSAGE_TYPE", $"messageType must be one of {string.Join(", ", MessageTypes.All)}");
-        }
-
-        if (request.Body.ValueKind != System.Text.Json.JsonValueKind.Object)
-        {
-            return SendResult.Invalid("BODY_NOT_OBJECT", "body must be a JSON object");
-        }
-
-        var now = time.GetUtcNow();
-        var header = new EnvelopeHeader
-        {
-            MessageId = Guid.CreateVersion7(now),
-            MessageType = request.MessageType,
-            From = identity.NodeId,
-            To = recipient.Id,
-            CreatedAt = now,
-            ConversationId = request.ConversationId ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-            InReplyTo = request.InReplyTo,
-            Purpose = request.Purpose,
-            LegalBasis = request.LegalBasis,
-            ConsentRef = request.ConsentRef,
-            SchemaVersion = SchemaVersions.Current,
-        };
-        var envelope = sealer.Seal(new EnvelopePayload { Header = header, Body = request.Body }, identity.Signing, recipient.CurrentEncryptionCertificate(now));
+        var message = ToOutbound(result.Message!, actor, idempotencyKey);
         try
         {
-            await store.AddOutboundAsync(
-                new OutboundMessage
-                {
-                    MessageId = header.MessageId,
-                    PeerId = recipient.Id,
-                    MessageType = header.MessageType,
-                    ConversationId = header.ConversationId,
-                    IdempotencyKey = idempotencyKey,
-                    Envelope = envelope,
-                    State = DeliveryState.Queued,
-                    CreatedAt = now,
-                    ExpiresAt = now + options.Value.Delivery.TimeToLive,
-                    NextAttemptAt = now,
-                },
-                cancellationToken);
+            await store.AddOutboundAsync(message, cancellationToken);
         }
         catch (DuplicateIdempotencyKeyException) when (idempotencyKey is not null)
         {
             // A concurrent retry of the same request stored first: answer with its message.
-            var winner = await store.FindOutboundByIdempotencyKeyAsync(idempotencyKey, cancellationToken);
-            return SendResult.Accepted(winner!.MessageId, winner.State);
+            return (Accepted((await store.FindOutboundByIdempotencyKeyAsync(idempotencyKey, cancellationToken))!), null);
         }
 
+        await RecordSubmittedAsync(message, actor, cancellationToken);
         signal.Notify();
-        return SendResult.Accepted(header.MessageId, DeliveryState.Queued);
+        return (Accepted(message), null);
     }
+
+    /// <summary>The row for a composed message, its content encrypted with the node's key.</summary>
+    public OutboundMessage ToOutbound(ComposedMessage composed, string actor, string? idempotencyKey)
+    {
+        ArgumentNullException.ThrowIfNull(composed);
+        var header = composed.Header;
+        var now = time.GetUtcNow();
+        return new OutboundMessage
+        {
+            MessageId = header.MessageId,
+            PeerId = header.To,
+            MessageType = header.MessageType,
+            ConversationId = header.ConversationId,
+            InReplyTo = header.InReplyTo,
+            Purpose = header.Purpose!,
+            LegalBasis = header.LegalBasis,
+            ConsentId = composed.ConsentId,
+            Justification = composed.Justification,
+            DisclosureProfile = header.DisclosureProfile!,
+            DisclosedFields = composed.Minimised.Disclosed,
+            SubmittedBy = actor,
+            IdempotencyKey = idempotencyKey,
+            Envelope = composed.Envelope,
+            Content = composed.Payload is null ? null : protector.Protect(composed.Payload, header.MessageId),
+            State = DeliveryState.Queued,
+            CreatedAt = header.CreatedAt,
+            ExpiresAt = now + options.Value.Delivery.TimeToLive,
+            NextAttemptAt = now,
+        };
+    }
+
+    public async Task RecordSubmittedAsync(OutboundMessage message, string actor, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await audit.RecordAsync(actor, AuditActions.MessageSubmitted, message.MessageId, message.PeerId, message.ConversationId,
+            new
+            {
+                message.MessageType, message.Purpose, message.LegalBasis, message.ConsentId, message.DisclosureProfile,
+                Provision = message.LegalBasis == LegalBases.LegalObligation ? message.Justification : null,
+                Disclosed = message.DisclosedFields,
+            },
+            cancellationToken);
+        if (message.LegalBasis == LegalBases.VitalInterests)
+        {
+            await audit.RecordAsync(actor, AuditActions.VitalInterestsDisclosure, message.MessageId, message.PeerId, message.ConversationId,
+                new { message.Justification, Disclosed = message.DisclosedFields }, cancellationToken);
+        }
+    }
+
+    private static SendMessageAccepted Accepted(OutboundMessage message) =>
+        new(message.MessageId, message.State, message.ConversationId, message.DisclosedFields);
 }

@@ -2,4 +2,4 @@ using Gateway.Service.Persistence;
 
 namespace Gateway.Service.Referrals;
 
-public sealed record SendMessageAccepted(Guid MessageId, DeliveryState State);
+public sealed record SendMessageAccepted(Guid MessageId, DeliveryState State, string ConversationId, IReadOnlyList<string> DisclosedFields);

@@ -1,5 +1,10 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Crypto.DevPki;
 using Gateway.Crypto.Peers;
 
 namespace Gateway.Tests.Cli;
@@ -8,9 +13,12 @@ namespace Gateway.Tests.Cli;
 public sealed class PkiInitDevCommandTests
 {
     private static readonly string[] Nodes = ["EE-SKA", "FI-NRM", "LV-NGO-SAFEHOUSE"];
+    private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
+    private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
+    private const string OrganizationalUnit = "2.5.4.11";
 
     [Fact]
-    public void Init_dev_writes_a_CA_per_state_and_six_PEM_files_and_peers_json_per_node()
+    public void Init_dev_writes_a_CA_per_state_and_eight_PEM_files_and_peers_json_per_node()
     {
         using var temp = new TempDirectory();
         var pki = temp.File("pki");
@@ -22,7 +30,7 @@ public sealed class PkiInitDevCommandTests
         foreach (var node in Nodes)
         {
             Assert.Equal(
-                ["enc.crt", "enc.key", "peers.json", "sign.crt", "sign.key", "tls.crt", "tls.key"],
+                ["enc.crt", "enc.key", "internal-tls.crt", "internal-tls.key", "peers.json", "sign.crt", "sign.key", "tls.crt", "tls.key"],
                 Directory.GetFiles(Path.Combine(pki, node)).Select(Path.GetFileName).Order());
             var keyPem = File.ReadAllText(Path.Combine(pki, node, "sign.key"));
             Assert.Equal("PRIVATE KEY", keyPem[PemEncoding.Find(keyPem).Label]); // PKCS#8, unencrypted
@@ -81,5 +89,288 @@ public sealed class PkiInitDevCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Contains("'shelter'", result.Error);
+    }
+
+    [Fact]
+    public void Init_dev_writes_an_internal_CA_and_a_certificate_and_PKCS8_key_per_role_into_each_nodes_clients_folder()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+
+        foreach (var node in Nodes)
+        {
+            Assert.Equal(
+                ["auditor.crt", "auditor.key", "caseworker.crt", "caseworker.key", "internal-ca.crt", "operator.crt", "operator.key"],
+                Directory.GetFiles(DevPkiLayout.ClientsFolder(pki, node)).Select(Path.GetFileName).Order());
+            foreach (var role in DevClientRoles.All)
+            {
+                Assert.Equal("PRIVATE KEY", PemLabel(DevPkiLayout.ClientKeyFile(pki, node, role)));
+            }
+
+            Assert.Equal("PRIVATE KEY", PemLabel(DevPkiLayout.InternalTlsKeyFile(pki, node)));
+            Assert.Equal("CERTIFICATE", PemLabel(DevPkiLayout.InternalTlsCertificateFile(pki, node)));
+        }
+    }
+
+    [Fact]
+    [UnsupportedOSPlatform("windows")]
+    public void Init_dev_makes_every_key_file_readable_and_writable_by_the_owner_only()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+
+        var keys = Directory.GetFiles(pki, "*.key", SearchOption.AllDirectories);
+
+        Assert.Equal(Nodes.Length * 7, keys.Length); // tls, sign, enc, internal-tls and three roles
+        Assert.All(keys, key => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key)));
+    }
+
+    [Fact]
+    public void Init_dev_writes_no_private_key_of_a_state_CA_or_an_internal_CA()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+        var authorities = Directory.GetFiles(Path.Combine(pki, "trust"))
+            .Concat(Nodes.Select(node => DevPkiLayout.InternalCaFile(pki, node)))
+            .Select(file => Certificate(file).PublicKey.ExportSubjectPublicKeyInfo())
+            .ToList();
+
+        var privateKeys = Directory.GetFiles(pki, "*", SearchOption.AllDirectories).Where(file => PemLabel(file) == "PRIVATE KEY").ToList();
+
+        Assert.Equal(Nodes.Length * 7, privateKeys.Count);
+        foreach (var file in privateKeys)
+        {
+            using var key = ECDsa.Create();
+            key.ImportFromPem(File.ReadAllText(file));
+            var publicKey = key.ExportSubjectPublicKeyInfo();
+            Assert.DoesNotContain(authorities, authority => authority.AsSpan().SequenceEqual(publicKey));
+        }
+    }
+
+    [Fact]
+    public void Init_dev_names_each_internal_CA_for_its_node()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+
+        foreach (var node in Nodes)
+        {
+            using var authority = Certificate(DevPkiLayout.InternalCaFile(pki, node));
+            Assert.Equal($"CN={node} Internal CA, O={node}", authority.Subject);
+            Assert.True(authority.Extensions.OfType<X509BasicConstraintsExtension>().Single().CertificateAuthority);
+            Assert.Equal(ECCurve.NamedCurves.nistP256.Oid.Value, ECCurveOid(authority));
+        }
+    }
+
+    [Fact]
+    public void Client_certificates_chain_to_their_own_nodes_internal_CA()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+
+        foreach (var node in Nodes)
+        {
+            using var authority = Certificate(DevPkiLayout.InternalCaFile(pki, node));
+            foreach (var role in DevClientRoles.All)
+            {
+                using var client = Certificate(DevPkiLayout.ClientCertificateFile(pki, node, role));
+                Assert.True(ChainsTo(client, authority), $"{node} {role} does not chain to {node}'s internal CA");
+            }
+        }
+    }
+
+    [Fact]
+    public void Client_certificates_do_not_chain_to_another_nodes_internal_CA_or_to_any_state_CA()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+        var stateAuthorities = Directory.GetFiles(Path.Combine(pki, "trust")).Select(Certificate).ToList();
+
+        foreach (var node in Nodes)
+        {
+            foreach (var role in DevClientRoles.All)
+            {
+                using var client = Certificate(DevPkiLayout.ClientCertificateFile(pki, node, role));
+                foreach (var other in Nodes.Where(other => other != node))
+                {
+                    using var otherAuthority = Certificate(DevPkiLayout.InternalCaFile(pki, other));
+                    Assert.False(ChainsTo(client, otherAuthority), $"{node} {role} chains to {other}'s internal CA");
+                }
+
+                Assert.All(stateAuthorities, state => Assert.False(ChainsTo(client, state), $"{node} {role} chains to {state.Subject}"));
+            }
+        }
+
+        stateAuthorities.ForEach(state => state.Dispose());
+    }
+
+    [Fact]
+    public void Client_certificates_carry_their_role_in_the_OU_and_are_for_client_authentication_only()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+
+        foreach (var node in Nodes)
+        {
+            var clients = Directory.GetFiles(DevPkiLayout.ClientsFolder(pki, node), "*.crt").Where(file => Path.GetFileName(file) != "internal-ca.crt").ToList();
+            Assert.Equal(DevClientRoles.All.Order(), clients.Select(Path.GetFileNameWithoutExtension).Order());
+            foreach (var file in clients)
+            {
+                using var client = Certificate(file);
+                var role = Path.GetFileNameWithoutExtension(file);
+                Assert.Equal($"CN={role}-1, OU={role}, O={node}", client.Subject);
+                Assert.Equal(role, Attribute(client.SubjectName, OrganizationalUnit));
+                Assert.Equal([ClientAuth], ExtendedKeyUsages(client));
+                Assert.Equal(X509KeyUsageFlags.DigitalSignature, client.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages);
+                Assert.Equal(ECCurve.NamedCurves.nistP256.Oid.Value, ECCurveOid(client));
+                Assert.InRange(client.NotAfter - client.NotBefore, TimeSpan.FromDays(365), TimeSpan.FromDays(366));
+            }
+        }
+    }
+
+    [Fact]
+    public void Internal_TLS_certificate_is_for_server_authentication_on_localhost_and_loopback_and_chains_to_the_internal_CA()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+
+        foreach (var node in Nodes)
+        {
+            using var server = Certificate(DevPkiLayout.InternalTlsCertificateFile(pki, node));
+            using var authority = Certificate(DevPkiLayout.InternalCaFile(pki, node));
+            var names = server.Extensions.OfType<X509SubjectAlternativeNameExtension>().Single();
+
+            Assert.Equal($"CN={node} internal", server.Subject);
+            Assert.Equal([ServerAuth], ExtendedKeyUsages(server));
+            Assert.Equal(X509KeyUsageFlags.DigitalSignature, server.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages);
+            Assert.Equal(["localhost"], names.EnumerateDnsNames());
+            Assert.Equal([IPAddress.Loopback, IPAddress.IPv6Loopback], names.EnumerateIPAddresses());
+            Assert.True(ChainsTo(server, authority));
+        }
+    }
+
+    [Fact]
+    public void Load_client_certificate_returns_the_role_certificate_with_its_private_key()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+        using var written = Certificate(DevPkiLayout.ClientCertificateFile(pki, "FI-NRM", DevClientRoles.Auditor));
+
+        using var loaded = DevPkiLayout.LoadClientCertificate(pki, "FI-NRM", DevClientRoles.Auditor);
+
+        Assert.Equal(written.Thumbprint, loaded.Thumbprint);
+        using var key = loaded.GetECDsaPrivateKey();
+        Assert.NotNull(key);
+        var signature = key.SignData("challenge"u8, HashAlgorithmName.SHA256);
+        using var publicKey = written.GetECDsaPublicKey()!;
+        Assert.True(publicKey.VerifyData("challenge"u8, signature, HashAlgorithmName.SHA256));
+    }
+
+    [Fact]
+    public void Load_client_certificate_names_the_missing_file_when_init_dev_has_not_run()
+    {
+        using var temp = new TempDirectory();
+
+        var exception = Assert.Throws<FileNotFoundException>(() => DevPkiLayout.LoadClientCertificate(temp.Path, "EE-SKA", DevClientRoles.Caseworker));
+
+        Assert.Contains(Path.Combine("clients", "caseworker.crt"), exception.Message);
+    }
+
+    [Fact]
+    public void Client_certificate_paths_accept_only_known_roles()
+    {
+        Assert.Throws<ArgumentException>(() => DevPkiLayout.ClientKeyFile("pki", "EE-SKA", Path.Combine("..", "..", "tls")));
+    }
+
+    [Fact]
+    public async Task Loaded_client_certificate_authenticates_to_a_TLS_server_holding_the_internal_TLS_certificate()
+    {
+        using var temp = new TempDirectory();
+        var pki = InitDev(temp);
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var authority = Certificate(DevPkiLayout.InternalCaFile(pki, "EE-SKA"));
+        using var pemServer = X509Certificate2.CreateFromPemFile(DevPkiLayout.InternalTlsCertificateFile(pki, "EE-SKA"), DevPkiLayout.InternalTlsKeyFile(pki, "EE-SKA"));
+        using var serverCertificate = X509CertificateLoader.LoadPkcs12(pemServer.Export(X509ContentType.Pkcs12), null);
+        using var clientCertificate = DevPkiLayout.LoadClientCertificate(pki, "EE-SKA", DevClientRoles.Operator);
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        try
+        {
+            var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+            var serverSide = Task.Run(
+                async () =>
+                {
+                    using var accepted = await listener.AcceptTcpClientAsync(timeout.Token);
+                    await using var tls = new SslStream(accepted.GetStream());
+                    await tls.AuthenticateAsServerAsync(
+                        new SslServerAuthenticationOptions
+                        {
+                            ServerCertificate = serverCertificate,
+                            ClientCertificateRequired = true,
+                            RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+                                certificate is X509Certificate2 presented && ChainsTo(presented, authority),
+                        },
+                        timeout.Token);
+                    return tls.RemoteCertificate is X509Certificate2 presented ? Attribute(presented.SubjectName, OrganizationalUnit) : null;
+                },
+                timeout.Token);
+
+            using var connection = new TcpClient();
+            await connection.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+            await using var client = new SslStream(connection.GetStream());
+            await client.AuthenticateAsClientAsync(
+                new SslClientAuthenticationOptions
+                {
+                    TargetHost = "localhost",
+                    ClientCertificates = [clientCertificate],
+                    RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
+                        (errors & ~SslPolicyErrors.RemoteCertificateChainErrors) == SslPolicyErrors.None
+                        && certificate is X509Certificate2 presented && ChainsTo(presented, authority),
+                },
+                timeout.Token);
+
+            Assert.Equal(DevClientRoles.Operator, await serverSide);
+        }
+        finally
+        {
+            listener.Stop();
+        }
+    }
+
+    private static string InitDev(TempDirectory temp)
+    {
+        var pki = temp.File("pki");
+        var result = CliRunner.Run("pki", "init-dev", "--out", pki, "--nodes", string.Join(',', Nodes));
+        Assert.Equal(0, result.ExitCode);
+        return pki;
+    }
+
+    private static X509Certificate2 Certificate(string file) => X509Certificate2.CreateFromPem(File.ReadAllText(file));
+
+    private static string? PemLabel(string file)
+    {
+        var text = File.ReadAllText(file);
+        return PemEncoding.TryFind(text, out var fields) ? text[fields.Label] : null;
+    }
+
+    private static bool ChainsTo(X509Certificate2 leaf, X509Certificate2 root)
+    {
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(root);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        return chain.Build(leaf);
+    }
+
+    private static string? Attribute(X500DistinguishedName name, string oid) =>
+        name.EnumerateRelativeDistinguishedNames().SingleOrDefault(part => part.GetSingleElementType().Value == oid)?.GetSingleElementValue();
+
+    private static string[] ExtendedKeyUsages(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().Single().EnhancedKeyUsages.Cast<Oid>().Select(usage => usage.Value ?? "").ToArray();
+
+    private static string? ECCurveOid(X509Certificate2 certificate)
+    {
+        using var key = certificate.GetECDsaPublicKey();
+        return key?.ExportParameters(includePrivateParameters: false).Curve.Oid.Value;
     }
 }

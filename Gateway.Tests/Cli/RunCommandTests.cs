@@ -17,10 +17,22 @@ public sealed class RunCommandTests
             "run", "--pki", temp.File("pki"), "--node", "FI-NRM", "--data-dir", temp.File("data"));
         try
         {
-            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-            var ready = await PollAsync(http, $"http://127.0.0.1:{basePort + 3}/health/ready", TimeSpan.FromSeconds(60));
+            // The internal listener is TLS with a certificate from FI-NRM's internal CA; health needs no client certificate.
+            var internalCa = System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificateFromFile(
+                Gateway.Crypto.DevPki.DevPkiLayout.InternalCaFile(temp.File("pki"), "FI-NRM"));
+            using var handler = new SocketsHttpHandler();
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                using var chain = new System.Security.Cryptography.X509Certificates.X509Chain();
+                chain.ChainPolicy.TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust;
+                chain.ChainPolicy.CustomTrustStore.Add(internalCa);
+                chain.ChainPolicy.RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck;
+                return certificate is not null && chain.Build(new System.Security.Cryptography.X509Certificates.X509Certificate2(certificate));
+            };
+            using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(2) };
+            var ready = await PollAsync(http, $"https://localhost:{basePort + 3}/health/ready", TimeSpan.FromSeconds(60));
 
-            Assert.True(ready, "FI-NRM's internal listener did not answer /health/ready");
+            Assert.True(ready, "FI-NRM's internal listener did not answer /health/ready over TLS");
             Assert.False(process.HasExited);
         }
         finally

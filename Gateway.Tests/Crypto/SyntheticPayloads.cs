@@ -17,13 +17,14 @@ internal static class SyntheticPayloads
             To = to,
             CreatedAt = new DateTimeOffset(2025, 3, 14, 9, 30, 0, TimeSpan.Zero),
             ConversationId = "conv-synthetic-0001",
-            Purpose = "assistance",
+            Purpose = "Consultation",
+            DisclosureProfile = "consultation",
             SchemaVersion = SchemaVersions.Current,
         },
         Body = JsonSerializer.SerializeToElement(new
         {
+            topic = "Accommodation",
             question = "Synthetic test question: which shelter places are free next week?",
-            languages = new[] { "et", "ru" },
         }),
     };
 

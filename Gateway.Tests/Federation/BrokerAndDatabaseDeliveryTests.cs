@@ -20,10 +20,11 @@ public sealed class BrokerAndDatabaseDeliveryTests(RabbitMqFixture rabbit, Postg
         var sender = await federation.StartAsync(await federation.OptionsWithBrokerAndDatabaseAsync("EE-SKA", rabbit.BrokerUri.ToString(), postgres.ConnectionString));
         var receiver = await federation.StartAsync(await federation.OptionsWithBrokerAndDatabaseAsync("FI-NRM", rabbit.BrokerUri.ToString(), postgres.ConnectionString));
 
+        var consent = await sender.RecordConsentAsync(["FI-NRM"], ["Identity", "Needs"]);
         var ids = new List<Guid>();
         await Parallel.ForEachAsync(Enumerable.Range(0, Referrals), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, _) =>
         {
-            var accepted = await sender.SendAsync("FI-NRM", MessageTypes.ReferralRequest, new { prs_FirstName = $"SYNTHETIC-{i}", spl_Type = new[] { "SocialCare" } });
+            var accepted = await sender.ReferAsync("FI-NRM", consent, new { prs_FirstName = $"SYNTHETIC-{i}", spl_Type = new[] { "SocialCare" }, cas_OutgoingReferralDate = "2030-03-01" });
             lock (ids)
             {
                 ids.Add(accepted.MessageId);
@@ -48,13 +49,13 @@ public sealed class BrokerAndDatabaseDeliveryTests(RabbitMqFixture rabbit, Postg
         foreach (var id in ids)
         {
             var message = await sender.Store.GetOutboundAsync(id, CancellationToken.None);
-            var receipt = verifier.Verify(message!.Receipt!, "FI-NRM", id, message.Envelope);
+            var receipt = verifier.Verify(message!.Receipt!, "FI-NRM", id, message.Envelope!);
             Assert.Equal(id, receipt.MessageId);
         }
 
         var delivered = await sender.Store.GetOutboundAsync(ids[0], CancellationToken.None);
         using var partner = new PeerTlsClient(federation.Dev.Node("EE-SKA").Tls);
-        using var repost = await partner.PostAsync(receiver.PeerEndpoint, delivered!.Envelope, ids[0], "EE-SKA", "FI-NRM", MessageTypes.ReferralRequest);
+        using var repost = await partner.PostAsync(receiver.PeerEndpoint, delivered!.Envelope!, ids[0], "EE-SKA", "FI-NRM", MessageTypes.ReferralRequest);
         Assert.Equal(System.Net.HttpStatusCode.OK, repost.StatusCode);
         Assert.Equal(delivered.Receipt, await repost.Content.ReadAsByteArrayAsync());
         Assert.Equal(Referrals, await receiver.Store.CountInboundAsync(CancellationToken.None));

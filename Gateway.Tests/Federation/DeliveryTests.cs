@@ -16,7 +16,7 @@ public sealed class DeliveryTests
         var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         var receiver = await federation.StartAsync(federation.OptionsFor("FI-NRM"));
 
-        var accepted = await sender.SendAsync("FI-NRM", MessageTypes.AnonymousConsultation, new { question = "SYNTHETIC question" });
+        var accepted = await sender.ConsultAsync("FI-NRM");
         var status = await sender.WaitForStateAsync(accepted.MessageId, DeliveryState.Delivered, Deadline);
 
         Assert.Equal(DeliveryState.Delivered, status.State);
@@ -35,7 +35,7 @@ public sealed class DeliveryTests
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
 
-        var accepted = await sender.SendAsync("FI-NRM", MessageTypes.AnonymousConsultation, new { question = "SYNTHETIC question" });
+        var accepted = await sender.ConsultAsync("FI-NRM");
         var waiting = await sender.WaitForStateAsync(accepted.MessageId, DeliveryState.RetryWaiting, Deadline);
         Assert.Equal(DeliveryState.RetryWaiting, waiting.State);
         Assert.Equal("CONNECTION_FAILED", waiting.LastError);
@@ -57,7 +57,7 @@ public sealed class DeliveryTests
         receiverOptions.MaxEnvelopeBytes = 512; // every envelope is larger: a 413 is the peer's final word
         await federation.StartAsync(receiverOptions);
 
-        var accepted = await sender.SendAsync("FI-NRM", MessageTypes.AnonymousConsultation, new { question = "SYNTHETIC question" });
+        var accepted = await sender.ConsultAsync("FI-NRM");
         var status = await sender.WaitForStateAsync(accepted.MessageId, DeliveryState.Failed, Deadline);
 
         Assert.Equal(DeliveryState.Failed, status.State);
@@ -71,10 +71,10 @@ public sealed class DeliveryTests
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         var receiverOptions = federation.OptionsFor("FI-NRM");
-        receiverOptions.MaxEnvelopeBytes = 64 * 1024;
+        receiverOptions.MaxEnvelopeBytes = 2 * 1024;
         await federation.StartAsync(receiverOptions);
 
-        var accepted = await sender.SendAsync("FI-NRM", MessageTypes.AnonymousConsultation, new { question = new string('S', 512 * 1024) });
+        var accepted = await sender.ConsultAsync("FI-NRM", new string('S', 3999));
         var status = await sender.WaitForStateAsync(accepted.MessageId, DeliveryState.Failed, Deadline);
 
         Assert.Equal(DeliveryState.Failed, status.State);
@@ -88,8 +88,8 @@ public sealed class DeliveryTests
         var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         var receiver = await federation.StartAsync(federation.OptionsFor("FI-NRM"));
 
-        var first = await sender.SendAsync("FI-NRM", MessageTypes.AnonymousConsultation, new { question = "SYNTHETIC" }, idempotencyKey: "case-7-retry");
-        var second = await sender.SendAsync("FI-NRM", MessageTypes.AnonymousConsultation, new { question = "SYNTHETIC" }, idempotencyKey: "case-7-retry");
+        var first = await sender.ConsultAsync("FI-NRM", "SYNTHETIC", idempotencyKey: "case-7-retry");
+        var second = await sender.ConsultAsync("FI-NRM", "SYNTHETIC", idempotencyKey: "case-7-retry");
         await sender.WaitForStateAsync(first.MessageId, DeliveryState.Delivered, Deadline);
 
         Assert.Equal(first.MessageId, second.MessageId);

@@ -1,7 +1,10 @@
 using System.Net.Http.Json;
+using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Contracts;
+using Gateway.Contracts.Envelopes;
+using Gateway.Crypto.DevPki;
 using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
@@ -19,21 +22,69 @@ internal sealed class GatewayNode : IAsyncDisposable
     private readonly WebApplication _app;
     private bool _stopped;
 
+    private readonly Dictionary<string, HttpClient> _clients = [];
+
     private GatewayNode(WebApplication app, GatewayNodeOptions options, NodeIdentity identity)
     {
         _app = app;
         Options = options;
         Identity = identity;
         var ports = identity.Peers.Self;
-        Api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports.InternalPort}"), Timeout = TimeSpan.FromSeconds(60) };
+        InternalBase = new Uri($"https://localhost:{ports.InternalPort}");
         PeerEndpoint = new Uri($"https://localhost:{ports.PeerPort}/peer/v1/envelopes");
+    }
+
+    public Uri InternalBase { get; }
+
+    /// <summary>The internal API as this node's caseworker (client certificate from its internal CA).</summary>
+    public HttpClient Api => ApiAs(DevClientRoles.Caseworker);
+
+    /// <summary>The internal API with the role's certificate that <c>pki init-dev</c> wrote for this node.</summary>
+    public HttpClient ApiAs(string role)
+    {
+        lock (_clients)
+        {
+            if (!_clients.TryGetValue(role, out var client))
+            {
+                var pki = Path.GetDirectoryName(Path.GetDirectoryName(Options.PeersFile))!;
+                client = ApiWith(DevPkiLayout.LoadClientCertificate(pki, Identity.NodeId, role));
+                _clients[role] = client;
+            }
+
+            return client;
+        }
+    }
+
+    /// <summary>The internal API with any client certificate, or none; the server must chain to this node's internal CA.</summary>
+    public HttpClient ApiWith(X509Certificate2? clientCertificate)
+    {
+        var handler = new SocketsHttpHandler();
+        if (clientCertificate is not null)
+        {
+            handler.SslOptions.ClientCertificates = [clientCertificate];
+        }
+
+        var internalCa = Identity.InternalClientCa;
+        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            if (certificate is null)
+            {
+                return false;
+            }
+
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.CustomTrustStore.Add(internalCa);
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            return chain.Build(new X509Certificate2(certificate));
+        };
+        return new HttpClient(handler) { BaseAddress = InternalBase, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public GatewayNodeOptions Options { get; }
 
     public NodeIdentity Identity { get; }
 
-    public HttpClient Api { get; }
 
     public Uri PeerEndpoint { get; }
 
@@ -46,17 +97,49 @@ internal sealed class GatewayNode : IAsyncDisposable
         return new GatewayNode(app, options, app.Services.GetRequiredService<NodeIdentity>());
     }
 
-    public async Task<SendMessageAccepted> SendAsync(string recipient, string messageType, object body, string? idempotencyKey = null)
+    /// <summary>An anonymous consultation (no consent needed) with this question.</summary>
+    public Task<SendMessageAccepted> ConsultAsync(string recipient, string question = "SYNTHETIC question about shelter capacity", string? idempotencyKey = null) =>
+        SendAsync(new SendMessageRequest
+        {
+            Recipient = recipient,
+            MessageType = MessageTypes.AnonymousConsultation,
+            Body = JsonSerializer.SerializeToElement(new { topic = "Accommodation", question }, GatewayJson.Options),
+        }, idempotencyKey);
+
+    /// <summary>Records a consent for the recipients and categories given, valid for a day, and returns its id.</summary>
+    public async Task<Guid> RecordConsentAsync(string[] recipients, string[] categories, string givenBy = "Subject", bool minor = false, bool childHeard = false, string[]? purposes = null)
+    {
+        using var response = await Api.PostAsJsonAsync("/api/v1/consents", new
+        {
+            subjectRef = "SYNTHETIC-SUBJECT-" + Guid.NewGuid().ToString("N")[..8],
+            givenBy,
+            subjectIsMinor = minor,
+            childHeard,
+            scope = new { recipients, purposes = purposes ?? ["Assistance"], categories },
+            validUntil = DateTimeOffset.UtcNow.AddDays(1),
+            evidenceRef = "SYNTHETIC-FORM-1",
+        }, ApiJson);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return json.RootElement.GetProperty("consent").GetProperty("consentId").GetGuid();
+    }
+
+    /// <summary>A referral under a consent.</summary>
+    public Task<SendMessageAccepted> ReferAsync(string recipient, Guid consentId, object body, string? idempotencyKey = null) =>
+        SendAsync(new SendMessageRequest
+        {
+            Recipient = recipient,
+            MessageType = MessageTypes.ReferralRequest,
+            Body = JsonSerializer.SerializeToElement(body, GatewayJson.Options),
+            LegalBasis = "Consent",
+            ConsentId = consentId,
+        }, idempotencyKey);
+
+    public async Task<SendMessageAccepted> SendAsync(SendMessageRequest message, string? idempotencyKey = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/v1/referrals")
         {
-            Content = JsonContent.Create(new SendMessageRequest
-            {
-                Recipient = recipient,
-                MessageType = messageType,
-                Body = JsonSerializer.SerializeToElement(body, GatewayJson.Options),
-                Purpose = "Assistance",
-            }, options: ApiJson),
+            Content = JsonContent.Create(message, options: ApiJson),
         };
         if (idempotencyKey is not null)
         {
@@ -64,7 +147,7 @@ internal sealed class GatewayNode : IAsyncDisposable
         }
 
         using var response = await Api.SendAsync(request);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, response.StatusCode);
+        Assert.True(response.StatusCode == System.Net.HttpStatusCode.Accepted, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
         return (await response.Content.ReadFromJsonAsync<SendMessageAccepted>(ApiJson))!;
     }
 
@@ -97,7 +180,11 @@ internal sealed class GatewayNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        Api.Dispose();
+        foreach (var client in _clients.Values)
+        {
+            client.Dispose();
+        }
+
         await _app.DisposeAsync();
     }
 }

@@ -29,8 +29,9 @@ public sealed class OutboxLeaseTests
                 {
                     MessageId = messageId, MessageType = MessageTypes.AnonymousConsultation, From = "EE-SKA", To = "FI-NRM",
                     CreatedAt = now, ConversationId = "synthetic-lease-case", SchemaVersion = SchemaVersions.Current,
+                    Purpose = "Consultation", DisclosureProfile = "consultation",
                 },
-                Body = System.Text.Json.JsonSerializer.SerializeToElement(new { question = "SYNTHETIC" }),
+                Body = System.Text.Json.JsonSerializer.SerializeToElement(new { topic = "Other", question = "SYNTHETIC" }),
             },
             sender.Identity.Signing,
             sender.Identity.Peers.Find("FI-NRM")!.CurrentEncryptionCertificate(now));
@@ -39,6 +40,7 @@ public sealed class OutboxLeaseTests
             {
                 MessageId = messageId, PeerId = "FI-NRM", MessageType = MessageTypes.AnonymousConsultation, ConversationId = "synthetic-lease-case",
                 Envelope = envelope, State = DeliveryState.Queued, CreatedAt = now, ExpiresAt = now.AddHours(1), NextAttemptAt = due,
+                Purpose = "Consultation", DisclosureProfile = "consultation", DisclosedFields = ["question", "topic"], SubmittedBy = "test",
             },
             CancellationToken.None);
         var stolen = await sender.Store.LeaseDueOutboxAsync(due, TimeSpan.FromSeconds(2), 10, CancellationToken.None);

@@ -420,7 +420,8 @@ public abstract class GatewayStoreContract : IAsyncLifetime
         Assert.Equal(2, after.Attempts);
         Assert.Null(after.Receipt);
         Assert.Null(after.DeliveredAt);
-        Assert.Equal(before with { Envelope = after.Envelope }, after);
+        Assert.Equal(before with { Envelope = after.Envelope, DisclosedFields = after.DisclosedFields }, after);
+        Assert.Equal(before.DisclosedFields, after.DisclosedFields);
         Assert.Empty(await Store.GetAttemptsAsync(message.MessageId, Ct));
         Assert.Equal([message.MessageId], await Store.LeaseDueOutboxAsync(reclaimedAt, RelayLease, max: 10, Ct));
     }
@@ -553,6 +554,10 @@ public abstract class GatewayStoreContract : IAsyncLifetime
         MessageType = MessageTypes.ReferralRequest,
         ConversationId = "conv-synthetic-" + Guid.NewGuid().ToString("N"),
         IdempotencyKey = idempotencyKey,
+        Purpose = "Assistance",
+        DisclosureProfile = "contact-point",
+        DisclosedFields = ["prs_FirstName", "spl_Type"],
+        SubmittedBy = "CN=caseworker-1, OU=caseworker, O=EE-SKA",
         Envelope = RandomBytes(2048),
         State = DeliveryState.Queued,
         CreatedAt = T0 - TimeSpan.FromSeconds(30),
@@ -573,6 +578,7 @@ public abstract class GatewayStoreContract : IAsyncLifetime
             EnvelopeSha256 = Convert.ToHexStringLower(SHA256.HashData(envelope)),
             Receipt = RandomBytes(700),
             ReceivedAt = T0,
+            CreatedAt = T0 - TimeSpan.FromSeconds(5),
         };
     }
 

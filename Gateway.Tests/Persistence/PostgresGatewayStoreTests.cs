@@ -41,8 +41,7 @@ public sealed class PostgresGatewayStoreTests(PostgresFixture server) : GatewayS
     {
         foreach (var name in _databases)
         {
-            // FORCE: a pooled connection may still be closing on the server side.
-            await AdminAsync($"DROP DATABASE IF EXISTS {name} WITH (FORCE)", CancellationToken.None);
+            await PostgresDatabases.DropAsync(server.ConnectionString, name, CancellationToken.None);
         }
 
         _databases.Clear();

@@ -1,0 +1,17 @@
+namespace Gateway.Service.Audit;
+
+/// <summary>The actions the audit log records.</summary>
+public static class AuditActions
+{
+    public const string ConsentRecorded = "ConsentRecorded";
+    public const string ConsentWithdrawn = "ConsentWithdrawn";
+    public const string MessageSubmitted = "MessageSubmitted";
+    public const string MessageRefused = "MessageRefused";
+    public const string VitalInterestsDisclosure = "VitalInterestsDisclosure";
+    public const string MessageReceived = "MessageReceived";
+    public const string EnvelopeRefused = "EnvelopeRefused";
+    public const string ContentRead = "ContentRead";
+    public const string ContentErased = "ContentErased";
+    public const string ErasureConfirmed = "ErasureConfirmed";
+    public const string RetentionPurge = "RetentionPurge";
+}

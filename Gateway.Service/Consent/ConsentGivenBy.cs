@@ -1,0 +1,8 @@
+namespace Gateway.Service.Consent;
+
+public enum ConsentGivenBy
+{
+    Subject,
+    Guardian,
+    Representative,
+}

@@ -1,0 +1,167 @@
+using System.Globalization;
+using System.Text.Json;
+using Gateway.Contracts;
+using Gateway.Contracts.Envelopes;
+using Gateway.Contracts.Events;
+using Gateway.Contracts.Messages;
+using Gateway.Service.Audit;
+using Gateway.Service.Hosting;
+using Gateway.Service.Outbox;
+using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
+using MassTransit;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Service.Inbox;
+
+/// <summary>
+/// Acts on stored envelopes, once each (the row's processed_at is the mark): erases a conversation on
+/// ConsentWithdrawn and answers ErasureConfirmed, records ErasureConfirmed against its request, and publishes a
+/// MessageReceived event for case-management systems. Work left by a crash is picked up at the next start.
+/// </summary>
+internal sealed partial class InboxProcessor(
+    GatewayStore store,
+    ReferralComposer composer,
+    ReferralSender sender,
+    OutboxSignal outboxSignal,
+    InboxSignal signal,
+    ISendEndpointProvider sendEndpoints,
+    AuditLog audit,
+    TimeProvider time,
+    IOptions<GatewayNodeOptions> options,
+    NodeIdentity identity,
+    ILogger<InboxProcessor> logger) : BackgroundService
+{
+    public static Uri EventsAddress(GatewayNodeOptions options) => new($"exchange:{options.QueuePrefix}.{options.NodeId}.events");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                foreach (var message in await store.ListUnprocessedInboundAsync(50, stoppingToken))
+                {
+                    await ProcessAsync(message, stoppingToken);
+                }
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogProcessingFailed(logger, exception);
+            }
+
+            try
+            {
+                await signal.WaitAsync(TimeSpan.FromSeconds(2), stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Acts first, then announces: erasure never waits for the broker, and the event is published at least once.</summary>
+    private async Task ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        if (message.ProcessedAt is null)
+        {
+            await ActAsync(message, time.GetUtcNow(), cancellationToken);
+        }
+
+        if (message.PublishedAt is null)
+        {
+            var endpoint = await sendEndpoints.GetSendEndpoint(EventsAddress(options.Value));
+            await endpoint.Send(
+                new MessageReceived
+                {
+                    Node = identity.NodeId,
+                    MessageId = message.MessageId,
+                    MessageType = message.MessageType,
+                    From = message.SenderId,
+                    ConversationId = message.ConversationId,
+                    InReplyTo = message.InReplyTo,
+                    Purpose = message.Purpose,
+                    ReceivedAt = message.ReceivedAt,
+                },
+                cancellationToken);
+            await store.MarkInboundPublishedAsync(message.MessageId, time.GetUtcNow(), cancellationToken);
+        }
+    }
+
+    private async Task ActAsync(InboundMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var holder = new DataHolder(message.SenderId, message.ConversationId);
+        switch (message.MessageType)
+        {
+            case MessageTypes.ConsentWithdrawn:
+                await EraseAndConfirmAsync(message, now, cancellationToken);
+                break;
+            case MessageTypes.ErasureConfirmed:
+                if (message.InReplyTo is { } request && await store.ConfirmErasureAsync(message.SenderId, request, message.MessageId, now, cancellationToken))
+                {
+                    await audit.RecordAsync(message.SenderId, AuditActions.ErasureConfirmed, message.MessageId, message.SenderId, message.ConversationId, new { Request = request }, cancellationToken);
+                }
+
+                await store.CompleteInboundAsync(message.MessageId, now, null, null, cancellationToken);
+                break;
+            default:
+                // Sent before the withdrawal but landing after it: erased on arrival, like the rest of the conversation.
+                if (await store.HasWithdrawalAsync(holder, cancellationToken))
+                {
+                    var erased = await store.CompleteInboundAsync(message.MessageId, now, holder, null, cancellationToken);
+                    await audit.RecordAsync(AuditLog.System, AuditActions.ContentErased, message.MessageId, holder.PeerId, holder.ConversationId, new { Reason = "ARRIVED_AFTER_WITHDRAWAL", Erased = erased }, cancellationToken);
+                }
+                else
+                {
+                    await store.CompleteInboundAsync(message.MessageId, now, null, null, cancellationToken);
+                }
+
+                break;
+        }
+    }
+
+    private async Task EraseAndConfirmAsync(InboundMessage withdrawal, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var holder = new DataHolder(withdrawal.SenderId, withdrawal.ConversationId);
+        var erasable = await store.CountErasableAsync(holder, cancellationToken);
+        var body = new Dictionary<string, object?>
+        {
+            ["erasedAt"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
+            ["erasedMessageCount"] = erasable,
+            ["retained"] = new[] { "Metadata", "AuditLog" },
+        };
+        var result = await composer.ComposeAsync(
+            new ComposeRequest
+            {
+                Recipient = withdrawal.SenderId,
+                MessageType = MessageTypes.ErasureConfirmed,
+                Body = JsonSerializer.SerializeToElement(body, GatewayJson.Options),
+                ConversationId = withdrawal.ConversationId,
+                InReplyTo = withdrawal.MessageId,
+                Purpose = MessagePurposes.Erasure,
+            },
+            seal: true,
+            cancellationToken);
+
+        // Erase even if the confirmation cannot be composed: the person's withdrawal does not wait for paperwork.
+        var reply = result.Message is { } composed ? sender.ToOutbound(composed, AuditLog.System, idempotencyKey: null) : null;
+        var erased = await store.CompleteInboundAsync(withdrawal.MessageId, now, holder, reply, cancellationToken);
+        await audit.RecordAsync(AuditLog.System, AuditActions.ContentErased, withdrawal.MessageId, holder.PeerId, holder.ConversationId, new { Reason = "CONSENT_WITHDRAWN", Erased = erased }, cancellationToken);
+        if (reply is not null)
+        {
+            await sender.RecordSubmittedAsync(reply, AuditLog.System, cancellationToken);
+            outboxSignal.Notify();
+        }
+        else
+        {
+            LogConfirmationRefused(logger, withdrawal.MessageId, result.Refusal!.Code);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox processing failed; unprocessed messages are retried")]
+    private static partial void LogProcessingFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Erased for withdrawal {MessageId}, but ErasureConfirmed could not be composed: {Code}")]
+    private static partial void LogConfirmationRefused(ILogger logger, Guid messageId, string code);
+}

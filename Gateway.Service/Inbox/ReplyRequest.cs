@@ -1,0 +1,12 @@
+using System.Text.Json;
+
+namespace Gateway.Service.Inbox;
+
+/// <summary><c>POST /api/v1/inbox/{id}/replies</c>: an answer in the received message's conversation, to its sender.</summary>
+public sealed record ReplyRequest
+{
+    /// <summary><c>ReferralAcknowledgement</c>, <c>AdmissionDecision</c>, <c>StatusUpdate</c> or <c>CaseClosed</c>.</summary>
+    public required string MessageType { get; init; }
+
+    public required JsonElement Body { get; init; }
+}

@@ -1,0 +1,25 @@
+namespace Gateway.Service.Persistence;
+
+/// <summary>
+/// One line of the audit log: who did what to which message, peer or conversation. <see cref="Detail"/> holds
+/// names and codes (e.g. the names of disclosed fields), never values from a referral.
+/// </summary>
+public sealed record AuditEntry
+{
+    public long Sequence { get; init; }
+
+    public required DateTimeOffset At { get; init; }
+
+    /// <summary>Client certificate subject, a peer id, or <c>system</c>.</summary>
+    public required string Actor { get; init; }
+
+    public required string Action { get; init; }
+
+    public Guid? MessageId { get; init; }
+
+    public string? PeerId { get; init; }
+
+    public string? ConversationId { get; init; }
+
+    public string? Detail { get; init; }
+}
