@@ -14,4 +14,8 @@ public static class AuditActions
     public const string ContentErased = "ContentErased";
     public const string ErasureConfirmed = "ErasureConfirmed";
     public const string RetentionPurge = "RetentionPurge";
+    public const string MessageRetried = "MessageRetried";
+    public const string MessageCancelled = "MessageCancelled";
+    public const string PeerSuspended = "PeerSuspended";
+    public const string PeerResumed = "PeerResumed";
 }

@@ -39,6 +39,9 @@ internal static class RunCommand
                 }
 
                 options = GatewayNodeOptions.FromDevPki(pkiDirectory.FullName, nodeId, Path.Combine(data, nodeId));
+
+                // Settings in appsettings.json or Gateway__* variables refine the dev node (delivery policy, disclosure, ...).
+                Configuration().GetSection(GatewayNodeOptions.Section).Bind(options);
             }
             else if (FromConfiguration() is { } configured)
             {
@@ -89,6 +92,11 @@ internal static class RunCommand
             options.RabbitMqUri = rabbit;
         }
 
+        if (Environment.GetEnvironmentVariable("RABBITMQ_CLUSTER_NODES") is { Length: > 0 } cluster && options.RabbitMqClusterNodes.Count == 0)
+        {
+            options.RabbitMqClusterNodes = [.. cluster.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+        }
+
         if (Environment.GetEnvironmentVariable("POSTGRES_CONNECTION") is { Length: > 0 } postgres && options.Storage == StorageProvider.Sqlite)
         {
             options.Storage = StorageProvider.Postgres;
@@ -98,11 +106,12 @@ internal static class RunCommand
 
     private static GatewayNodeOptions? FromConfiguration()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
-            .AddEnvironmentVariables()
-            .Build();
-        var section = configuration.GetSection(GatewayNodeOptions.Section);
-        return section.Exists() ? section.Get<GatewayNodeOptions>() : null;
+        var section = Configuration().GetSection(GatewayNodeOptions.Section);
+        return section.Exists() && section.GetChildren().Any(child => child.Key == nameof(GatewayNodeOptions.NodeId)) ? section.Get<GatewayNodeOptions>() : null;
     }
+
+    private static IConfigurationRoot Configuration() => new ConfigurationBuilder()
+        .AddJsonFile(Path.Combine(Environment.CurrentDirectory, "appsettings.json"), optional: true)
+        .AddEnvironmentVariables()
+        .Build();
 }

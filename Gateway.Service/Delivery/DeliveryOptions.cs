@@ -1,8 +1,10 @@
 namespace Gateway.Service.Delivery;
 
 /// <summary>
-/// How hard a node tries to hand an envelope to a peer: exponential backoff with jitter up to a cap, until the
-/// time-to-live runs out (AS4-style). Retries are scheduled in the database, not the broker.
+/// How hard a node tries to hand an envelope to a peer (configuration section <c>Gateway:Delivery</c>):
+/// exponential backoff with jitter up to a cap, until the time-to-live runs out (AS4-style), each peer behind its own
+/// circuit breaker and concurrency limit. These are the defaults; <see cref="Peers"/> overrides them per peer.
+/// Retries are scheduled in the database, not the broker.
 /// </summary>
 public sealed class DeliveryOptions
 {
@@ -24,6 +26,27 @@ public sealed class DeliveryOptions
     /// <summary>How often the relay looks for due rows when nothing wakes it.</summary>
     public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
-    /// <summary>Deliveries in flight at once on this node.</summary>
-    public int Concurrency { get; set; } = 16;
+    /// <summary>Deliveries in flight at once to one peer (each peer has its own queue and consumers).</summary>
+    public int Concurrency { get; set; } = 8;
+
+    public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
+
+    /// <summary>Overrides by peer id.</summary>
+    public Dictionary<string, PeerDeliveryOverrides> Peers { get; set; } = [];
+
+    /// <summary>The policy that applies to <paramref name="peerId"/>: its overrides over these defaults.</summary>
+    public DeliveryPolicy For(string peerId)
+    {
+        var overrides = Peers.GetValueOrDefault(peerId);
+        return new DeliveryPolicy
+        {
+            FirstRetryDelay = overrides?.FirstRetryDelay ?? FirstRetryDelay,
+            MaxRetryDelay = overrides?.MaxRetryDelay ?? MaxRetryDelay,
+            Jitter = overrides?.Jitter ?? Jitter,
+            TimeToLive = overrides?.TimeToLive ?? TimeToLive,
+            AttemptTimeout = overrides?.AttemptTimeout ?? AttemptTimeout,
+            Concurrency = overrides?.Concurrency ?? Concurrency,
+            CircuitBreaker = overrides?.CircuitBreaker ?? CircuitBreaker,
+        };
+    }
 }

@@ -28,9 +28,8 @@ internal sealed partial class PeerDelivery(
 
     public async Task DeliverAsync(Guid messageId, CancellationToken cancellationToken)
     {
-        var delivery = options.Value.Delivery;
         var started = time.GetUtcNow();
-        var message = await store.TryStartAttemptAsync(messageId, started, delivery.AttemptTimeout * 2, cancellationToken);
+        var message = await store.TryStartAttemptAsync(messageId, started, options.Value.Delivery.OutboxLease, cancellationToken);
         if (message is null)
         {
             return; // Not due, already settled, or another consumer holds it: a duplicate broker message.
@@ -85,7 +84,7 @@ internal sealed partial class PeerDelivery(
             return;
         }
 
-        var next = time.GetUtcNow() + schedule.DelayAfter(message.Attempts, response.RetryAfter);
+        var next = time.GetUtcNow() + schedule.DelayAfter(options.Value.Delivery.For(peer.Id), message.Attempts, response.RetryAfter);
         if (next >= message.ExpiresAt)
         {
             await CompleteAsync(message, started, DeliveryState.Failed, response.Status, "TTL_EXPIRED", null, null, cancellationToken);

@@ -110,7 +110,7 @@ public static class GatewayHost
         services.AddInternalAccess(identity);
         services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.RelativePath?.StartsWith("peer/", StringComparison.Ordinal) != true);
         services.AddSingleton<OutboxSignal>();
-        services.AddSingleton(new RetrySchedule(options.Delivery, new Random()));
+        services.AddSingleton(new RetrySchedule(new Random()));
         services.AddSingleton<PeerClient>();
         services.AddSingleton<PeerDelivery>();
         services.AddHostedService<OutboxRelay>();
@@ -134,7 +134,7 @@ public static class GatewayHost
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
         AddPeerClients(services, identity, validator, options.Delivery);
-        AddBus(services, options);
+        AddBus(services, options, identity);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<GatewayStore>().InitializeAsync(cancellationToken);
@@ -185,13 +185,14 @@ public static class GatewayHost
                 })
                 .AddResilienceHandler("peer", pipeline =>
                 {
-                    pipeline.AddTimeout(delivery.AttemptTimeout);
+                    var policy = delivery.For(peer.Id);
+                    pipeline.AddTimeout(policy.AttemptTimeout);
                     pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                     {
-                        FailureRatio = 0.5,
-                        MinimumThroughput = 5,
-                        SamplingDuration = TimeSpan.FromSeconds(30),
-                        BreakDuration = TimeSpan.FromSeconds(15),
+                        FailureRatio = policy.CircuitBreaker.FailureRatio,
+                        MinimumThroughput = policy.CircuitBreaker.MinimumThroughput,
+                        SamplingDuration = policy.CircuitBreaker.SamplingDuration,
+                        BreakDuration = policy.CircuitBreaker.BreakDuration,
                     });
                 });
         }
@@ -209,36 +210,60 @@ public static class GatewayHost
         }
     }
 
-    private static void AddBus(IServiceCollection services, GatewayNodeOptions options)
+    private static void AddBus(IServiceCollection services, GatewayNodeOptions options, NodeIdentity identity)
     {
-        var queue = DeliveryQueue.Name(options);
-        var concurrency = options.Delivery.Concurrency;
+        // One queue per peer with its own consumer limit, and one for messages whose peer left the registry.
+        var queues = identity.Peers.Peers
+            .Select(peer => (Name: DeliveryQueue.Name(options, peer.Id), options.Delivery.For(peer.Id).Concurrency))
+            .Append((Name: DeliveryQueue.Name(options), Concurrency: 1))
+            .ToList();
         services.AddMassTransit(bus =>
         {
             bus.AddConsumer<PeerDeliveryConsumer>();
             if (string.IsNullOrEmpty(options.RabbitMqUri))
             {
-                bus.UsingInMemory((context, transport) => transport.ReceiveEndpoint(queue, endpoint =>
+                bus.UsingInMemory((context, transport) =>
                 {
-                    endpoint.ConcurrentMessageLimit = concurrency;
-                    endpoint.UseMessageRetry(retry => retry.Interval(5, TimeSpan.FromSeconds(1)));
-                    endpoint.ConfigureConsumer<PeerDeliveryConsumer>(context);
-                }));
+                    foreach (var (name, concurrency) in queues)
+                    {
+                        transport.ReceiveEndpoint(name, endpoint =>
+                        {
+                            endpoint.ConcurrentMessageLimit = concurrency;
+                            endpoint.UseMessageRetry(retry => retry.Interval(5, TimeSpan.FromSeconds(1)));
+                            endpoint.ConfigureConsumer<PeerDeliveryConsumer>(context);
+                        });
+                    }
+                });
             }
             else
             {
                 bus.UsingRabbitMq((context, transport) =>
                 {
-                    transport.Host(new Uri(options.RabbitMqUri));
-                    transport.ReceiveEndpoint(queue, endpoint =>
+                    transport.Host(new Uri(options.RabbitMqUri), host =>
                     {
-                        endpoint.SetQuorumQueue();
-                        endpoint.ConfigureConsumeTopology = false; // sent to directly; never bound to a shared exchange
-                        endpoint.PrefetchCount = concurrency * 2;
-                        endpoint.ConcurrentMessageLimit = concurrency;
-                        endpoint.UseMessageRetry(retry => retry.Interval(5, TimeSpan.FromSeconds(1)));
-                        endpoint.ConfigureConsumer<PeerDeliveryConsumer>(context);
+                        if (options.RabbitMqClusterNodes.Count > 0)
+                        {
+                            host.UseCluster(cluster =>
+                            {
+                                foreach (var node in options.RabbitMqClusterNodes)
+                                {
+                                    cluster.Node(node);
+                                }
+                            });
+                        }
                     });
+                    foreach (var (name, concurrency) in queues)
+                    {
+                        transport.ReceiveEndpoint(name, endpoint =>
+                        {
+                            endpoint.SetQuorumQueue();
+                            endpoint.ConfigureConsumeTopology = false; // sent to directly; never bound to a shared exchange
+                            endpoint.PrefetchCount = concurrency * 2;
+                            endpoint.ConcurrentMessageLimit = concurrency;
+                            endpoint.UseMessageRetry(retry => retry.Interval(5, TimeSpan.FromSeconds(1)));
+                            endpoint.ConfigureConsumer<PeerDeliveryConsumer>(context);
+                        });
+                    }
                 });
             }
         });

@@ -57,6 +57,9 @@ public sealed class GatewayNodeOptions
     /// <summary>amqp:// URI of RabbitMQ; empty uses MassTransit's in-memory transport (single process only).</summary>
     public string? RabbitMqUri { get; set; }
 
+    /// <summary>Every node of a RabbitMQ cluster as <c>host:port</c>; the client fails over between them. Empty: the URI's host only.</summary>
+    public List<string> RabbitMqClusterNodes { get; set; } = [];
+
     /// <summary>Prefix of this node's queue names, so several nodes or test runs can share one broker.</summary>
     public string QueuePrefix { get; set; } = "gateway";
 

@@ -1,19 +1,133 @@
 using Gateway.Contracts.Messages;
 using Gateway.Service.Access;
+using Gateway.Service.Audit;
 using Gateway.Service.Hosting;
+using Gateway.Service.Outbox;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Service.Operations;
 
-/// <summary>What operators must see without seeing content (DESIGN §6, §10): VitalInterests disclosures and outstanding erasures.</summary>
+/// <summary>
+/// The delivery queue for operators (DESIGN §8.4, §10): metadata only, never content. Reads are open to operators
+/// and auditors; actions (retry, cancel, suspend, resume) to operators, each audited. Actions take a JSON body, so a
+/// browser cannot send one from another site without a CORS preflight this node never grants.
+/// </summary>
 internal static class OpsApi
 {
     public static void MapOpsApiV1(this IEndpointRouteBuilder app, int internalPort)
     {
-        var api = app.MapGroup("/ops/api/v1").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor).WithTags("Operations");
-        api.MapGet("/vital-interests", VitalInterestsAsync).WithSummary("Messages sent under VitalInterests, with their written justification (no content)");
-        api.MapGet("/erasures", ErasuresAsync).WithSummary("ConsentWithdrawn requests and whether each partner confirmed erasure");
+        var reads = app.MapGroup("/ops/v1").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor).WithTags("Operations");
+        reads.MapGet("/peers", PeersAsync).WithSummary("Every peer: messages by state, delivered in the last day, oldest undelivered, suspended");
+        reads.MapGet("/messages", MessagesAsync).WithSummary("Sent messages (metadata), newest first; ?state=Failed&peer=FI-NRM");
+        reads.MapGet("/messages/{messageId:guid}", MessageAsync).WithSummary("One sent message's metadata and every state it went through");
+        reads.MapGet("/vital-interests", VitalInterestsAsync).WithSummary("Messages sent under VitalInterests, with their written justification (no content)");
+        reads.MapGet("/erasures", ErasuresAsync).WithSummary("ConsentWithdrawn requests and whether each partner confirmed erasure");
+
+        var actions = app.MapGroup("/ops/v1").RequireListener(internalPort).RequireAuthorization(InternalRoles.Operator).WithTags("Operations");
+        actions.MapPost("/messages/{messageId:guid}/retry", RetryAsync).WithSummary("Send a Failed message again, same message id, fresh time-to-live");
+        actions.MapPost("/messages/{messageId:guid}/cancel", CancelAsync).WithSummary("Cancel a message that is not delivered and not on the wire");
+        actions.MapPost("/peers/{peerId}/suspend", SuspendAsync).WithSummary("Hold every message to this peer until resumed");
+        actions.MapPost("/peers/{peerId}/resume", ResumeAsync).WithSummary("Release a suspended peer's messages");
+    }
+
+    private static async Task<Ok<IReadOnlyList<PeerQueueView>>> PeersAsync(GatewayStore store, NodeIdentity identity, TimeProvider time, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var summaries = (await store.SummarizePeersAsync(now, cancellationToken)).ToDictionary(summary => summary.PeerId, StringComparer.Ordinal);
+        var suspended = await store.ListSuspendedPeersAsync(cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<PeerQueueView>>([.. identity.Peers.Peers.Select(peer => new PeerQueueView
+        {
+            PeerId = peer.Id,
+            DisplayName = peer.DisplayName,
+            Kind = peer.Kind.ToString(),
+            Suspended = suspended.Contains(peer.Id),
+            Queue = summaries.GetValueOrDefault(peer.Id) ?? new PeerQueueSummary { PeerId = peer.Id },
+        })]);
+    }
+
+    private static async Task<Ok<IReadOnlyList<QueueMessage>>> MessagesAsync(GatewayStore store, DeliveryState? state, string? peer, int? limit, CancellationToken cancellationToken)
+    {
+        var messages = await store.ListOutboundMetadataAsync(state, peer, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
+        return TypedResults.Ok<IReadOnlyList<QueueMessage>>([.. messages.Select(message => QueueMessage.From(message, null))]);
+    }
+
+    private static async Task<Results<Ok<QueueMessage>, ProblemHttpResult>> MessageAsync(Guid messageId, GatewayStore store, CancellationToken cancellationToken)
+    {
+        if (await store.GetOutboundAsync(messageId, cancellationToken) is not { } message)
+        {
+            return new ComposeRefusal(404, ReferralCodes.NotFound, $"no sent message {messageId}").ToProblem();
+        }
+
+        return TypedResults.Ok(QueueMessage.From(message, await store.ListTransitionsAsync(messageId, cancellationToken)));
+    }
+
+    private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> RetryAsync(
+        Guid messageId, OperatorActionRequest request, GatewayStore store, OutboxSignal signal, AuditLog audit, TimeProvider time,
+        IOptions<GatewayNodeOptions> options, HttpContext context, CancellationToken cancellationToken)
+    {
+        var message = await store.GetOutboundAsync(messageId, cancellationToken);
+        var ttl = options.Value.Delivery.For(message?.PeerId ?? string.Empty).TimeToLive;
+        var result = await store.RetryMessageAsync(messageId, time.GetUtcNow(), ttl, cancellationToken);
+        return await AnswerAsync(result, "retry", messageId, message, request, audit, context, cancellationToken, signal.Notify);
+    }
+
+    private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> CancelAsync(
+        Guid messageId, OperatorActionRequest request, GatewayStore store, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+    {
+        var message = await store.GetOutboundAsync(messageId, cancellationToken);
+        var result = await store.CancelMessageAsync(messageId, time.GetUtcNow(), cancellationToken);
+        return await AnswerAsync(result, "cancel", messageId, message, request, audit, context, cancellationToken);
+    }
+
+    private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> SuspendAsync(
+        string peerId, OperatorActionRequest request, GatewayStore store, NodeIdentity identity, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+    {
+        if (identity.Peers.Find(peerId) is null)
+        {
+            return new ComposeRefusal(404, ReferralCodes.UnknownRecipient, $"{peerId} is not a registered peer").ToProblem();
+        }
+
+        var held = await store.SuspendPeerAsync(peerId, context.User.Actor(), time.GetUtcNow(), cancellationToken);
+        await audit.RecordAsync(context.User.Actor(), AuditActions.PeerSuspended, peerId: peerId, detail: new { request.Reason, Held = held }, cancellationToken: cancellationToken);
+        return TypedResults.Ok(new OperatorActionAnswer("suspended", held));
+    }
+
+    private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> ResumeAsync(
+        string peerId, OperatorActionRequest request, GatewayStore store, NodeIdentity identity, OutboxSignal signal, AuditLog audit, TimeProvider time,
+        HttpContext context, CancellationToken cancellationToken)
+    {
+        if (identity.Peers.Find(peerId) is null)
+        {
+            return new ComposeRefusal(404, ReferralCodes.UnknownRecipient, $"{peerId} is not a registered peer").ToProblem();
+        }
+
+        var released = await store.ResumePeerAsync(peerId, time.GetUtcNow(), cancellationToken);
+        await audit.RecordAsync(context.User.Actor(), AuditActions.PeerResumed, peerId: peerId, detail: new { request.Reason, Released = released }, cancellationToken: cancellationToken);
+        signal.Notify();
+        return TypedResults.Ok(new OperatorActionAnswer("resumed", released));
+    }
+
+    private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> AnswerAsync(
+        OperatorActionResult result, string action, Guid messageId, OutboundMessage? message, OperatorActionRequest request, AuditLog audit, HttpContext context,
+        CancellationToken cancellationToken, Action? onSuccess = null)
+    {
+        if (!result.Exists)
+        {
+            return new ComposeRefusal(404, ReferralCodes.NotFound, $"no sent message {messageId}").ToProblem();
+        }
+
+        if (!result.Succeeded)
+        {
+            return new ComposeRefusal(409, OperationsCodes.NotAllowedInState, $"message {messageId} is {result.State}: {action} is not possible now").ToProblem();
+        }
+
+        await audit.RecordAsync(context.User.Actor(), action == "retry" ? AuditActions.MessageRetried : AuditActions.MessageCancelled, messageId, message?.PeerId,
+            message?.ConversationId, new { request.Reason }, cancellationToken);
+        onSuccess?.Invoke();
+        return TypedResults.Ok(new OperatorActionAnswer(action == "retry" ? "queued" : "cancelled", 1));
     }
 
     private static async Task<Ok<IReadOnlyList<VitalInterestsDisclosure>>> VitalInterestsAsync(GatewayStore store, CancellationToken cancellationToken)

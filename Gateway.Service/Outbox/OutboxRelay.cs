@@ -13,6 +13,7 @@ internal sealed partial class OutboxRelay(
     GatewayStore store,
     ISendEndpointProvider sendEndpoints,
     OutboxSignal signal,
+    NodeIdentity identity,
     TimeProvider time,
     IOptions<GatewayNodeOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
@@ -22,19 +23,19 @@ internal sealed partial class OutboxRelay(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
-        var address = DeliveryQueue.Address(settings);
         while (!stoppingToken.IsCancellationRequested)
         {
             var published = 0;
             try
             {
-                var due = await store.LeaseDueOutboxAsync(time.GetUtcNow(), settings.Delivery.OutboxLease, BatchSize, stoppingToken);
-                if (due.Count > 0)
+                var due = await store.LeaseDueDeliveriesAsync(time.GetUtcNow(), settings.Delivery.OutboxLease, BatchSize, stoppingToken);
+                foreach (var peer in due.GroupBy(delivery => delivery.PeerId))
                 {
-                    var endpoint = await sendEndpoints.GetSendEndpoint(address);
-                    await Task.WhenAll(due.Select(id => endpoint.Send(new DeliverEnvelope(id), stoppingToken)));
-                    published = due.Count;
+                    var endpoint = await sendEndpoints.GetSendEndpoint(DeliveryQueue.Address(settings, identity.Peers.Find(peer.Key) is null ? null : peer.Key));
+                    await Task.WhenAll(peer.Select(delivery => endpoint.Send(new DeliverEnvelope(delivery.MessageId), stoppingToken)));
                 }
+
+                published = due.Count;
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {

@@ -75,6 +75,9 @@ public sealed partial class GatewayStore
         }
 
         await ExecuteAsync(connection, transaction, """
+            INSERT INTO message_transitions (message_id, at, state, reason)
+                SELECT message_id, @now, 'Cancelled', 'CONSENT_WITHDRAWN' FROM outbound_messages
+                WHERE consent_id = @id AND state IN ('Queued', 'RetryWaiting', 'Suspended');
             DELETE FROM outbox WHERE message_id IN (
                 SELECT message_id FROM outbound_messages WHERE consent_id = @id AND state IN ('Queued', 'RetryWaiting', 'Suspended'));
             UPDATE outbound_messages SET state = 'Cancelled', last_error = 'CONSENT_WITHDRAWN', envelope = NULL, content = NULL,

@@ -58,6 +58,17 @@ public sealed partial class GatewayStore : IAsyncDisposable
                 updated_at BIGINT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_outbound_peer_state ON outbound_messages (peer_id, state);
             CREATE INDEX IF NOT EXISTS ix_outbound_consent ON outbound_messages (consent_id);
+            CREATE TABLE IF NOT EXISTS message_transitions (
+                seq {_dialect.AutoIncrementKey},
+                message_id TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                state TEXT NOT NULL,
+                reason TEXT NOT NULL);
+            CREATE INDEX IF NOT EXISTS ix_transitions_message ON message_transitions (message_id);
+            CREATE TABLE IF NOT EXISTS peer_controls (
+                peer_id TEXT PRIMARY KEY,
+                suspended_at BIGINT NULL,
+                suspended_by TEXT NULL);
             CREATE TABLE IF NOT EXISTS outbox (
                 message_id TEXT PRIMARY KEY,
                 publish_after BIGINT NOT NULL,
@@ -186,8 +197,12 @@ public sealed partial class GatewayStore : IAsyncDisposable
                 justification, disclosure_profile, disclosed_fields, submitted_by, idempotency_key, envelope, content, state,
                 attempts, created_at, expires_at, next_attempt_at, updated_at)
             VALUES (@id, @peer, @type, @conversation, @replyTo, @purpose, @basis, @consent, @justification, @profile, @fields, @by, @key,
-                @envelope, @content, @state, 0, @created, @expires, @next, @created);
+                @envelope, @content,
+                CASE WHEN EXISTS (SELECT 1 FROM peer_controls WHERE peer_id = @peer AND suspended_at IS NOT NULL) THEN 'Suspended' ELSE @state END,
+                0, @created, @expires, @next, @created);
             INSERT INTO outbox (message_id, publish_after) VALUES (@id, @next);
+            INSERT INTO message_transitions (message_id, at, state, reason)
+                SELECT message_id, created_at, state, 'SUBMITTED' FROM outbound_messages WHERE message_id = @id;
             """,
             cancellationToken,
             ("id", message.MessageId.ToString()), ("peer", message.PeerId), ("type", message.MessageType),
@@ -234,40 +249,61 @@ public sealed partial class GatewayStore : IAsyncDisposable
     /// Claims outbox rows that are due and not leased (or whose lease expired: the broker copy may be lost) for
     /// <paramref name="lease"/>, and returns their message ids for publishing.
     /// </summary>
-    public async Task<IReadOnlyList<Guid>> LeaseDueOutboxAsync(DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Guid>> LeaseDueOutboxAsync(DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken) =>
+        [.. (await LeaseDueDeliveriesAsync(now, lease, max, cancellationToken)).Select(due => due.MessageId)];
+
+    /// <summary>
+    /// Like <see cref="LeaseDueOutboxAsync"/>, with each message's peer, so the relay can send it to that peer's
+    /// queue. Messages of a suspended peer are not leased.
+    /// </summary>
+    public async Task<IReadOnlyList<DueDelivery>> LeaseDueDeliveriesAsync(DateTimeOffset now, TimeSpan lease, int max, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await using var command = Command(connection, null, """
             UPDATE outbox SET lease_until = @lease
             WHERE message_id IN (
-                SELECT message_id FROM outbox
-                WHERE publish_after <= @now AND (lease_until IS NULL OR lease_until < @now)
-                ORDER BY publish_after LIMIT @max)
+                SELECT o.message_id FROM outbox o JOIN outbound_messages m ON m.message_id = o.message_id
+                WHERE o.publish_after <= @now AND (o.lease_until IS NULL OR o.lease_until < @now) AND m.state <> 'Suspended'
+                ORDER BY o.publish_after LIMIT @max)
               AND (lease_until IS NULL OR lease_until < @now)
-            RETURNING message_id
+            RETURNING message_id, (SELECT peer_id FROM outbound_messages m WHERE m.message_id = outbox.message_id)
             """, ("lease", Ms(now + lease)), ("now", Ms(now)), ("max", max));
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        var ids = new List<Guid>();
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            ids.Add(Guid.Parse(reader.GetString(0)));
-        }
-
-        return ids;
+        return await ReadAllAsync(command, reader => new DueDelivery(Guid.Parse(reader.GetString(0)), reader.GetString(1)), cancellationToken);
     }
 
     /// <summary>
     /// Moves a due message to InFlight and counts the attempt; null when it is not due, already delivered, or
     /// being delivered by another consumer whose lease has not expired (a duplicate broker message).
     /// </summary>
-    public Task<OutboundMessage?> TryStartAttemptAsync(Guid messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
-        QuerySingleAsync($"""
+    public async Task<OutboundMessage?> TryStartAttemptAsync(Guid messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        OutboundMessage? claimed;
+        await using (var command = Command(connection, transaction, $"""
             UPDATE outbound_messages
             SET state = 'InFlight', attempts = attempts + 1, lease_until = @lease, updated_at = @now
             WHERE message_id = @id
               AND ((state IN ('Queued', 'RetryWaiting') AND next_attempt_at <= @now) OR (state = 'InFlight' AND lease_until < @now))
             RETURNING {OutboundColumns}
-            """, ReadOutbound, cancellationToken, ("id", messageId.ToString()), ("now", Ms(now)), ("lease", Ms(now + lease)));
+            """, ("id", messageId.ToString()), ("now", Ms(now)), ("lease", Ms(now + lease))))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            claimed = await reader.ReadAsync(cancellationToken) ? ReadOutbound(reader) : null;
+        }
+
+        if (claimed is not null)
+        {
+            await RecordTransitionAsync(connection, transaction, messageId, now, DeliveryState.InFlight, $"ATTEMPT {claimed.Attempts}", cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return claimed;
+    }
+
+    private static Task<int> RecordTransitionAsync(DbConnection connection, DbTransaction transaction, Guid messageId, DateTimeOffset at, DeliveryState state, string reason, CancellationToken cancellationToken) =>
+        ExecuteAsync(connection, transaction, "INSERT INTO message_transitions (message_id, at, state, reason) VALUES (@id, @at, @state, @reason)",
+            cancellationToken, ("id", messageId.ToString()), ("at", Ms(at)), ("state", state.ToString()), ("reason", reason));
 
     /// <summary>
     /// Records the attempt and the message's new state in one transaction, and settles the outbox row: gone once
@@ -304,6 +340,8 @@ public sealed partial class GatewayStore : IAsyncDisposable
             cancellationToken,
             ("id", id), ("attempt", attempt.Attempt), ("started", Ms(attempt.StartedAt)), ("finished", finished),
             ("outcome", attempt.Outcome.ToString()), ("status", attempt.HttpStatus), ("error", attempt.ErrorCode));
+        await RecordTransitionAsync(connection, transaction, attempt.MessageId, attempt.FinishedAt, attempt.Outcome,
+            attempt.ErrorCode ?? (attempt.HttpStatus is { } http ? $"HTTP {http}" : attempt.Outcome.ToString().ToUpperInvariant()), cancellationToken);
         await ExecuteAsync(
             connection,
             transaction,

@@ -77,7 +77,7 @@ internal sealed class ReferralSender(
             Content = composed.Payload is null ? null : protector.Protect(composed.Payload, header.MessageId),
             State = DeliveryState.Queued,
             CreatedAt = header.CreatedAt,
-            ExpiresAt = now + options.Value.Delivery.TimeToLive,
+            ExpiresAt = now + options.Value.Delivery.For(header.To).TimeToLive,
             NextAttemptAt = now,
         };
     }

@@ -85,8 +85,8 @@ public sealed class InternalAccessTests : IClassFixture<InternalAccessTests.Node
     public async Task A_caseworker_reads_content_endpoints_but_gets_403_on_operator_views()
     {
         using var inbox = await _nodes.Estonia.Api.GetAsync("/api/v1/inbox");
-        using var erasures = await _nodes.Estonia.Api.GetAsync("/ops/api/v1/erasures");
-        using var asOperator = await _nodes.Estonia.ApiAs(DevClientRoles.Operator).GetAsync("/ops/api/v1/erasures");
+        using var erasures = await _nodes.Estonia.Api.GetAsync("/ops/v1/erasures");
+        using var asOperator = await _nodes.Estonia.ApiAs(DevClientRoles.Operator).GetAsync("/ops/v1/erasures");
 
         Assert.Equal(HttpStatusCode.OK, inbox.StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, erasures.StatusCode);

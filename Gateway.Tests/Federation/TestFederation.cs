@@ -60,6 +60,19 @@ internal sealed class TestFederation : IAsyncDisposable
         return options;
     }
 
+    /// <summary>Makes <paramref name="senderId"/> reach <paramref name="peerId"/> at another local port (a <see cref="TcpFaultProxy"/>); call before starting the sender.</summary>
+    public void RouteThrough(string senderId, string peerId, int port)
+    {
+        var file = DevPkiLayout.PeersFile(Pki, senderId);
+        var document = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(file))!;
+        var peer = document["peers"]!.AsArray().Single(node => (string?)node!["id"] == peerId)!;
+        peer["endpoint"] = $"https://localhost:{port}";
+        File.WriteAllText(file, document.ToJsonString());
+    }
+
+    /// <summary>The port <paramref name="nodeId"/>'s peer listener uses.</summary>
+    public int PeerPortOf(string nodeId) => Dev.Node(nodeId).PeerPort;
+
     public async Task<GatewayNode> StartAsync(GatewayNodeOptions options)
     {
         var node = await GatewayNode.StartAsync(options);

@@ -114,7 +114,7 @@ public sealed class CaseworkerFlowTests
             LegalBasis = "VitalInterests",
             Justification = Justification,
         });
-        using var listed = await estonia.ApiAs("operator").GetAsync("/ops/api/v1/vital-interests");
+        using var listed = await estonia.ApiAs("operator").GetAsync("/ops/v1/vital-interests");
         var text = await listed.Content.ReadAsStringAsync();
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);

@@ -62,7 +62,7 @@ public sealed class ErasureAcrossBordersTests
         }
 
         // The outstanding list is empty once both confirmed; the sender's own copy of the content is gone too.
-        using var outstanding = await estonia.ApiAs("operator").GetAsync("/ops/api/v1/erasures?outstanding=true");
+        using var outstanding = await estonia.ApiAs("operator").GetAsync("/ops/v1/erasures?outstanding=true");
         Assert.Equal("[]", await outstanding.Content.ReadAsStringAsync());
         Assert.Null((await estonia.StatusAsync(toFinland.MessageId)).Content);
     }
