@@ -19,6 +19,7 @@ internal static class GatewayCommandLine
         root.Add(EnvelopeCommands.Create());
         root.Add(SchemaCommands.Create());
         root.Add(DemoCommand.Create());
+        root.Add(AuditCommands.Create());
         return root;
     }
 }

@@ -104,6 +104,28 @@ internal static class RunCommand
         }
     }
 
+    /// <summary>The node's options as <c>run</c> would use them, from a dev PKI (<c>--pki</c>/<c>--node</c>) or from configuration; null when neither.</summary>
+    internal static GatewayNodeOptions? Resolve(DirectoryInfo? pkiDirectory, string? nodeId, string dataDirectory)
+    {
+        GatewayNodeOptions? options = null;
+        if (pkiDirectory is not null && !string.IsNullOrEmpty(nodeId))
+        {
+            options = GatewayNodeOptions.FromDevPki(pkiDirectory.FullName, nodeId, Path.Combine(dataDirectory, nodeId));
+            Configuration().GetSection(GatewayNodeOptions.Section).Bind(options);
+        }
+        else if (FromConfiguration() is { } configured)
+        {
+            options = configured;
+        }
+
+        if (options is not null)
+        {
+            ApplyEnvironment(options);
+        }
+
+        return options;
+    }
+
     private static GatewayNodeOptions? FromConfiguration()
     {
         var section = Configuration().GetSection(GatewayNodeOptions.Section);

@@ -100,6 +100,8 @@ public static class GatewayHost
         services.AddSingleton<InboundContentCheck>();
         services.AddSingleton(ContentProtector.LoadOrCreate(options.ContentKeyFile));
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AuditCheckpointJob>();
+        services.AddHostedService(provider => provider.GetRequiredService<AuditCheckpointJob>());
         services.AddSingleton<ReferralComposer>();
         services.AddSingleton<ReferralSender>();
         services.AddSingleton<WithdrawalCoordinator>();
@@ -139,7 +141,11 @@ public static class GatewayHost
         var app = builder.Build();
         await app.Services.GetRequiredService<GatewayStore>().InitializeAsync(cancellationToken);
         app.MapPeerApiV1(peerPort);
-        app.UseExceptionHandler();
+        // A request Kestrel cannot read is the caller's fault: its own status (400, 408, 413), never a 500.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            StatusCodeSelector = exception => exception is Microsoft.AspNetCore.Http.BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+        });
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -76,6 +76,9 @@ public sealed class GatewayNodeOptions
 
     public Disclosure.DisclosureOptions Disclosure { get; set; } = new();
 
+    /// <summary>How often the head of the audit chain is signed (when it has grown).</summary>
+    public TimeSpan AuditCheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+
     public Retention.RetentionOptions Retention { get; set; } = new();
 
     /// <summary>Options for a node of a development PKI written by <c>pki init-dev</c>.</summary>

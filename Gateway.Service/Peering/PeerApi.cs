@@ -25,7 +25,8 @@ internal static class PeerApi
             return new PeerRejection(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToProblem();
         }
 
-        if (!string.Equals(request.ContentType, RoutingHeaders.EnvelopeMediaType, StringComparison.OrdinalIgnoreCase))
+        if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
+            || !string.Equals(mediaType.MediaType.Value, RoutingHeaders.EnvelopeMediaType, StringComparison.OrdinalIgnoreCase))
         {
             return new PeerRejection(415, PeerProtocolCodes.UnsupportedMediaType, $"the body must be {RoutingHeaders.EnvelopeMediaType}").ToProblem();
         }
@@ -47,6 +48,20 @@ internal static class PeerApi
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
             return new PeerRejection(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToProblem();
+        }
+        catch (BadHttpRequestException exception)
+        {
+            // Broken framing (chunk sizes, trailers) or a body slower than the minimum data rate: the partner's fault, not ours.
+            context.Response.Headers.Connection = "close";
+            return exception.StatusCode == StatusCodes.Status408RequestTimeout
+                ? new PeerRejection(408, PeerProtocolCodes.BodyTooSlow, "the body arrived slower than this node's minimum data rate").ToProblem()
+                : new PeerRejection(400, PeerProtocolCodes.MalformedRequest, "the request's framing is not valid HTTP/1.1").ToProblem();
+        }
+        catch (IOException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Kestrel reports some unreadable framing (a chunk size that overflows) as an I/O error on the body.
+            context.Response.Headers.Connection = "close";
+            return new PeerRejection(400, PeerProtocolCodes.MalformedRequest, "the request's framing is not valid HTTP/1.1").ToProblem();
         }
 
         var result = await receiver.ReceiveAsync(context.Connection.ClientCertificate, routing, envelope, cancellationToken);

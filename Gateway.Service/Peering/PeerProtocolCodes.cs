@@ -17,4 +17,6 @@ internal static class PeerProtocolCodes
     public const string TooLarge = "TOO_LARGE";
     public const string UnsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE";
     public const string StoreUnavailable = "STORE_UNAVAILABLE";
+    public const string BodyTooSlow = "BODY_TOO_SLOW";
+    public const string MalformedRequest = "MALFORMED_REQUEST";
 }

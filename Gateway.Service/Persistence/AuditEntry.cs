@@ -22,4 +22,10 @@ public sealed record AuditEntry
     public string? ConversationId { get; init; }
 
     public string? Detail { get; init; }
+
+    /// <summary>The hash of the line before (<see cref="AuditChain.Genesis"/> for the first).</summary>
+    public string PreviousHash { get; init; } = AuditChain.Genesis;
+
+    /// <summary>SHA-256 over this line's fields and <see cref="PreviousHash"/> (<see cref="AuditChain.HashOf"/>).</summary>
+    public string Hash { get; init; } = string.Empty;
 }

@@ -127,14 +127,21 @@ public sealed partial class GatewayStore : IAsyncDisposable
                 confirmation_message_id TEXT NULL,
                 PRIMARY KEY (consent_id, peer_id, conversation_id));
             CREATE TABLE IF NOT EXISTS audit_log (
-                seq {_dialect.AutoIncrementKey},
+                seq BIGINT PRIMARY KEY,
                 at BIGINT NOT NULL,
                 actor TEXT NOT NULL,
                 action TEXT NOT NULL,
                 message_id TEXT NULL,
                 peer_id TEXT NULL,
                 conversation_id TEXT NULL,
-                detail TEXT NULL);
+                detail TEXT NULL,
+                prev_hash TEXT NOT NULL,
+                hash TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS audit_checkpoints (
+                seq BIGINT PRIMARY KEY,
+                hash TEXT NOT NULL,
+                at BIGINT NOT NULL,
+                signature {blob} NOT NULL);
             """, cancellationToken);
         await EnsureSchemaVersionAsync(connection, transaction, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
@@ -155,7 +162,7 @@ public sealed partial class GatewayStore : IAsyncDisposable
         }
     }
 
-    private const int SchemaVersion = 2;
+    private const int SchemaVersion = 3;
 
     /// <summary>The first schema had no version table; its tables lack the consent columns.</summary>
     private async Task RefuseEarlierSchemaAsync(DbConnection connection, CancellationToken cancellationToken)

@@ -25,6 +25,9 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// <summary>Runs once at start, before the schema transaction: settings that persist in the database.</summary>
     public abstract string DatabaseSettingsSql { get; }
 
+    /// <summary>Serialises appends to the audit chain, inside their transaction (SQLite's immediate transactions already do).</summary>
+    public abstract string AuditLockSql { get; }
+
     /// <summary>Runs before the schema DDL, inside its transaction.</summary>
     public abstract string SchemaLockSql { get; }
 
@@ -54,6 +57,8 @@ internal abstract class StoreDialect : IAsyncDisposable
         public override string DatabaseSettingsSql => "PRAGMA journal_mode=WAL;";
 
         public override string SchemaLockSql => string.Empty;
+
+        public override string AuditLockSql => string.Empty;
 
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
         {
@@ -91,6 +96,8 @@ internal abstract class StoreDialect : IAsyncDisposable
 
         // Two gateway processes of one node may start together; CREATE TABLE IF NOT EXISTS is not race-free.
         public override string SchemaLockSql => "SELECT pg_advisory_xact_lock(7466223);";
+
+        public override string AuditLockSql => "SELECT pg_advisory_xact_lock(7466224);";
 
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
             await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -90,6 +90,8 @@ internal sealed class GatewayNode : IAsyncDisposable
 
     public GatewayStore Store => _app.Services.GetRequiredService<GatewayStore>();
 
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<GatewayNode> StartAsync(GatewayNodeOptions options)
     {
         var app = await GatewayHost.BuildAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));

@@ -426,6 +426,22 @@ public abstract class GatewayStoreContract : IAsyncLifetime
         Assert.Equal([message.MessageId], await Store.LeaseDueOutboxAsync(reclaimedAt, RelayLease, max: 10, Ct));
     }
 
+    // The audit chain
+
+    [Fact]
+    public async Task Concurrent_audit_appends_form_one_unbroken_chain()
+    {
+        await Parallel.ForEachAsync(Enumerable.Range(0, 40), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, token) =>
+            await Store.AppendAuditAsync(new AuditEntry { At = T0, Actor = "system", Action = "Test", Detail = $"{{\"i\":{i}}}" }, token));
+
+        var entries = await Store.ListAuditAsync(null, 100, Ct);
+
+        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), entries.Select(entry => entry.Sequence));
+        Assert.Equal(AuditChain.Genesis, entries[0].PreviousHash);
+        Assert.All(entries.Skip(1).Zip(entries), pair => Assert.Equal(pair.Second.Hash, pair.First.PreviousHash));
+        Assert.All(entries, entry => Assert.Equal(AuditChain.HashOf(entry), entry.Hash));
+    }
+
     // Counting
 
     [Fact]
