@@ -18,6 +18,7 @@ internal sealed partial class PeerDelivery(
     PeerClient client,
     CertificateValidator validator,
     RetrySchedule schedule,
+    Operations.Metrics.GatewayMetrics metrics,
     LegalBasisRecheck recheck,
     WithdrawalCoordinator withdrawals,
     TimeProvider time,
@@ -28,6 +29,8 @@ internal sealed partial class PeerDelivery(
 
     public async Task DeliverAsync(Guid messageId, CancellationToken cancellationToken)
     {
+        using var activity = Operations.Metrics.GatewayMetrics.Activities.StartActivity("gateway.deliver");
+        activity?.SetTag("gateway.message_id", messageId);
         var started = time.GetUtcNow();
         var message = await store.TryStartAttemptAsync(messageId, started, options.Value.Delivery.OutboxLease, cancellationToken);
         if (message is null)
@@ -115,6 +118,11 @@ internal sealed partial class PeerDelivery(
             },
             cancellationToken);
         LogAttempt(logger, message.MessageId, message.PeerId, message.Attempts, outcome, code);
+        metrics.RecordAttempt(message.PeerId, outcome);
+        if (outcome == DeliveryState.Delivered)
+        {
+            metrics.RecordDelivered(message.PeerId, time.GetUtcNow() - message.CreatedAt);
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Message {MessageId} to {PeerId}, attempt {Attempt}: {Outcome} {Code}")]

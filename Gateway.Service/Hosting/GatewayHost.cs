@@ -11,6 +11,9 @@ using Gateway.Service.Delivery;
 using Gateway.Service.Disclosure;
 using Gateway.Service.Inbox;
 using Gateway.Service.Operations;
+using Gateway.Service.Operations.Metrics;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 using Gateway.Service.Retention;
 using Gateway.Service.Outbox;
 using Gateway.Service.Peering;
@@ -135,6 +138,14 @@ public static class GatewayHost
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
+        services.AddSingleton<GatewayMetrics>();
+        services.AddHostedService<QueueSnapshotJob>();
+        services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter())
+            .WithTracing(tracing => tracing
+                .AddSource(GatewayMetrics.MeterName, "MassTransit")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation());
         AddPeerClients(services, identity, validator, options.Delivery);
         AddBus(services, options, identity);
 
@@ -156,12 +167,32 @@ public static class GatewayHost
         app.MapOpenApi().RequireListener(internalPort).RequireAuthorization(InternalRoles.AnyRole);
         var health = app.MapGroup("/health").RequireListener(internalPort);
         health.MapGet("/live", () => Results.Ok(new { status = "live" }));
-        health.MapGet("/ready", async (GatewayStore store, CancellationToken token) =>
-        {
-            await store.CountInboundAsync(token);
-            return Results.Ok(new { status = "ready", node = identity.NodeId });
-        });
+        health.MapGet("/ready", ReadinessAsync);
+        app.MapPrometheusScrapingEndpoint("/metrics").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor);
         return app;
+    }
+
+    /// <summary>Ready when the database answers, the bus is connected and this node's own certificates are valid now (DESIGN §10).</summary>
+    private static async Task<IResult> ReadinessAsync(GatewayStore store, IBusControl bus, NodeIdentity identity, TimeProvider time, CancellationToken cancellationToken)
+    {
+        string database;
+        try
+        {
+            await store.CountInboundAsync(cancellationToken);
+            database = "ok";
+        }
+        catch (System.Data.Common.DbException)
+        {
+            database = "unavailable";
+        }
+
+        var broker = bus.CheckHealth().Status == BusHealthStatus.Healthy ? "ok" : "unavailable";
+        var now = time.GetUtcNow().UtcDateTime;
+        var certificates = new[] { identity.Tls, identity.Signing.Certificate, identity.Decryption.Certificate, identity.InternalTls }
+            .All(certificate => certificate.NotBefore.ToUniversalTime() <= now && now <= certificate.NotAfter.ToUniversalTime()) ? "ok" : "expired";
+        var ready = database == "ok" && broker == "ok" && certificates == "ok";
+        var body = new { status = ready ? "ready" : "not ready", node = identity.NodeId, checks = new { database, broker, certificates } };
+        return ready ? Results.Ok(body) : Results.Json(body, statusCode: StatusCodes.Status503ServiceUnavailable);
     }
 
     /// <summary>One HttpClient per peer: its own connection pool, TLS pinning and circuit breaker (DESIGN §8.3).</summary>
@@ -189,9 +220,10 @@ public static class GatewayHost
                             certificate is not null && IsPeerTlsCertificate(identity, validator, peer.Id, new(certificate)),
                     },
                 })
-                .AddResilienceHandler("peer", pipeline =>
+                .AddResilienceHandler("peer", (pipeline, context) =>
                 {
                     var policy = delivery.For(peer.Id);
+                    var metrics = context.ServiceProvider.GetRequiredService<GatewayMetrics>();
                     pipeline.AddTimeout(policy.AttemptTimeout);
                     pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                     {
@@ -199,6 +231,21 @@ public static class GatewayHost
                         MinimumThroughput = policy.CircuitBreaker.MinimumThroughput,
                         SamplingDuration = policy.CircuitBreaker.SamplingDuration,
                         BreakDuration = policy.CircuitBreaker.BreakDuration,
+                        OnOpened = _ =>
+                        {
+                            metrics.CircuitOpened(peer.Id);
+                            return ValueTask.CompletedTask;
+                        },
+                        OnHalfOpened = _ =>
+                        {
+                            metrics.CircuitHalfOpened(peer.Id);
+                            return ValueTask.CompletedTask;
+                        },
+                        OnClosed = _ =>
+                        {
+                            metrics.CircuitClosed(peer.Id);
+                            return ValueTask.CompletedTask;
+                        },
                     });
                 });
         }

@@ -1,0 +1,42 @@
+using Gateway.Service.Persistence;
+
+namespace Gateway.Service.Operations.Metrics;
+
+/// <summary>Reads the queue per peer every few seconds for the gauges; a failed read keeps the last snapshot.</summary>
+internal sealed partial class QueueSnapshotJob(GatewayStore store, GatewayMetrics metrics, TimeProvider time, ILogger<QueueSnapshotJob> logger) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval, time);
+        do
+        {
+            try
+            {
+                var now = time.GetUtcNow();
+                metrics.UpdateQueues(await store.SummarizePeersAsync(now, stoppingToken), now);
+            }
+            catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                LogSnapshotFailed(logger, exception);
+            }
+        }
+        while (await Next(timer, stoppingToken));
+    }
+
+    private static async Task<bool> Next(PeriodicTimer timer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await timer.WaitForNextTickAsync(cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Queue metrics could not be read; the last snapshot stays")]
+    private static partial void LogSnapshotFailed(ILogger logger, Exception exception);
+}
