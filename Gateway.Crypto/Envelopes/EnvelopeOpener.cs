@@ -12,12 +12,17 @@ namespace Gateway.Crypto.Envelopes;
 /// Decrypt, verify, identify the signer, and check the header addresses: everything a receiving node must know
 /// before it may store an envelope. Every refusal is an <see cref="EnvelopeException"/> with a stable code.
 /// </summary>
-public sealed class EnvelopeOpener(DecryptionIdentity identity, PeerDirectory peers, CertificateValidator validator)
+public sealed class EnvelopeOpener(IReadOnlyList<DecryptionIdentity> identities, PeerDirectory peers, CertificateValidator validator)
 {
+    public EnvelopeOpener(DecryptionIdentity identity, PeerDirectory peers, CertificateValidator validator)
+        : this([identity], peers, validator)
+    {
+    }
+
     public OpenedEnvelope Open(byte[] envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var inner = EnvelopeDecryptor.Decrypt(envelope, identity);
+        var inner = Decrypt(envelope);
         var signed = SignedDataCodec.Verify(inner);
         var (sender, warnings) = peers.Authenticate(signed.SignerCertificate, CertificateRole.Signing, validator, signed.IncludedCertificates);
 
@@ -51,7 +56,26 @@ public sealed class EnvelopeOpener(DecryptionIdentity identity, PeerDirectory pe
     public EnvelopePayload ReadStored(byte[] envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return ParsePayload(SignedDataCodec.Verify(EnvelopeDecryptor.Decrypt(envelope, identity)).Content);
+        return ParsePayload(SignedDataCodec.Verify(Decrypt(envelope)).Content);
+    }
+
+    /// <summary>
+    /// With each of the node's decryption keys in turn: during a rotation the node holds the new key and the old one,
+    /// and a partner may still seal to either.
+    /// </summary>
+    private byte[] Decrypt(byte[] envelope)
+    {
+        for (var i = 0; ; i++)
+        {
+            try
+            {
+                return EnvelopeDecryptor.Decrypt(envelope, identities[i]);
+            }
+            catch (EnvelopeException exception) when (exception.Code == EnvelopeErrorCodes.NotForThisNode && i < identities.Count - 1)
+            {
+                // Sealed to another of this node's certificates: try the next key.
+            }
+        }
     }
 
     private static EnvelopePayload ParsePayload(byte[] json)

@@ -20,6 +20,7 @@ internal static class GatewayCommandLine
         root.Add(SchemaCommands.Create());
         root.Add(DemoCommand.Create());
         root.Add(AuditCommands.Create());
+        root.Add(PeersCommands.Create());
         return root;
     }
 }

@@ -29,6 +29,12 @@ public sealed class GatewayNodeOptions
 
     public string EncryptionKeyFile { get; set; } = string.Empty;
 
+    /// <summary>
+    /// Further encryption certificates and keys this node still decrypts with (certificate rotation): the key being
+    /// retired, or the next one already announced to partners. Sealing to this node is the partners' choice.
+    /// </summary>
+    public List<CertificateKeyFiles> AdditionalDecryptionKeys { get; set; } = [];
+
     /// <summary>Server certificate of the internal listener, issued by the organisation's internal CA.</summary>
     public string InternalTlsCertificateFile { get; set; } = string.Empty;
 

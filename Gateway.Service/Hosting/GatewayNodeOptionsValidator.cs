@@ -35,6 +35,12 @@ internal static class GatewayNodeOptionsValidator
         RequireFile(options.InternalTlsKeyFile, nameof(options.InternalTlsKeyFile));
         RequireFile(options.InternalClientCaFile, nameof(options.InternalClientCaFile));
         Require(options.ContentKeyFile, nameof(options.ContentKeyFile));
+        for (var i = 0; i < options.AdditionalDecryptionKeys.Count; i++)
+        {
+            RequireFile(options.AdditionalDecryptionKeys[i].CertificateFile, $"{nameof(options.AdditionalDecryptionKeys)}:{i}:CertificateFile");
+            RequireFile(options.AdditionalDecryptionKeys[i].KeyFile, $"{nameof(options.AdditionalDecryptionKeys)}:{i}:KeyFile");
+        }
+
         Require(options.ConnectionString, nameof(options.ConnectionString));
         if (!System.Net.IPAddress.TryParse(options.BindAddress, out _))
         {

@@ -27,6 +27,9 @@ public sealed class NodeIdentity : IDisposable
 
     public DecryptionIdentity Decryption { get; }
 
+    /// <summary>Every key this node decrypts with: <see cref="Decryption"/> first, then those kept or added for a rotation.</summary>
+    public IReadOnlyList<DecryptionIdentity> DecryptionKeys { get; private init; } = [];
+
     public PeerDirectory Peers { get; }
 
     /// <summary>Server certificate of the internal listener.</summary>
@@ -47,7 +50,7 @@ public sealed class NodeIdentity : IDisposable
         }
 
         // Re-import so the TLS key is usable by SslStream on every platform (PEM keys are ephemeral).
-        return new NodeIdentity(
+        var identity = new NodeIdentity(
             options.NodeId,
             LoadWithKey(options.TlsCertificateFile, options.TlsKeyFile),
             SigningIdentity.FromPemFiles(options.SigningCertificateFile, options.SigningKeyFile),
@@ -55,6 +58,15 @@ public sealed class NodeIdentity : IDisposable
             peers,
             LoadWithKey(options.InternalTlsCertificateFile, options.InternalTlsKeyFile),
             X509CertificateLoader.LoadCertificateFromFile(options.InternalClientCaFile));
+        return new NodeIdentity(identity)
+        {
+            DecryptionKeys = [identity.Decryption, .. options.AdditionalDecryptionKeys.Select(files => DecryptionIdentity.FromPemFiles(files.CertificateFile, files.KeyFile))],
+        };
+    }
+
+    private NodeIdentity(NodeIdentity loaded)
+        : this(loaded.NodeId, loaded.Tls, loaded.Signing, loaded.Decryption, loaded.Peers, loaded.InternalTls, loaded.InternalClientCa)
+    {
     }
 
     private static X509Certificate2 LoadWithKey(string certificateFile, string keyFile)
@@ -69,6 +81,9 @@ public sealed class NodeIdentity : IDisposable
         InternalTls.Dispose();
         InternalClientCa.Dispose();
         Signing.Dispose();
-        Decryption.Dispose();
+        foreach (var key in DecryptionKeys)
+        {
+            key.Dispose();
+        }
     }
 }

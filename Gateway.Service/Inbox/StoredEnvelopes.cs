@@ -9,5 +9,5 @@ namespace Gateway.Service.Inbox;
 internal static class StoredEnvelopes
 {
     public static EnvelopePayload Read(NodeIdentity identity, byte[] envelope) =>
-        new EnvelopeOpener(identity.Decryption, identity.Peers, new CertificateValidator(TimeProvider.System)).ReadStored(envelope);
+        new EnvelopeOpener(identity.DecryptionKeys, identity.Peers, new CertificateValidator(TimeProvider.System)).ReadStored(envelope);
 }

@@ -28,7 +28,7 @@ internal sealed partial class InboundEnvelopeReceiver(
     IOptions<GatewayNodeOptions> options,
     ILogger<InboundEnvelopeReceiver> logger)
 {
-    private readonly EnvelopeOpener _opener = new(identity.Decryption, identity.Peers, validator);
+    private readonly EnvelopeOpener _opener = new(identity.DecryptionKeys, identity.Peers, validator);
 
     public async Task<InboundResult> ReceiveAsync(X509Certificate2? clientCertificate, RoutingValues routing, byte[] envelope, CancellationToken cancellationToken)
     {
