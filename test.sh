@@ -8,7 +8,8 @@
 # 1. Starts RabbitMQ and PostgreSQL with deploy/local/{rabbitmq,postgres}.sh (loopback, ports 5673
 #    and 5433, state in .local/) unless the caller already set RABBITMQ_URI / POSTGRES_CONNECTION,
 #    and exports those variables for the tests (DESIGN.md §12).
-# 2. Installs openssl from Debian's packages if it is missing (tests call the binary).
+# 2. Installs openssl and chromium from Debian's packages if they are missing (tests call openssl, and
+#    the dashboard's browser tests drive chromium).
 # 3. Runs `dotnet test Gateway.sln -c Release` with a TRX logger into a clean TestResults/ and a
 #    hang timeout, then stops whatever it started (also on failure or Ctrl-C).
 # 4. Prints, as its very last line, "N passed, N failed" summed over the TRX files, and exits with
@@ -118,11 +119,22 @@ ensure_openssl() {
     || { say "could not install openssl (needs root or passwordless sudo)"; return 1; }
 }
 
+# The dashboard's browser tests drive Debian's chromium (DESIGN §13); Playwright's own download fails here.
+ensure_chromium() {
+  command -v chromium >/dev/null 2>&1 && return 0
+  say "chromium is missing: installing it"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y -q --no-install-recommends chromium </dev/null >&2 \
+    || { as_root apt-get update -q </dev/null >&2 && as_root apt-get install -y -q --no-install-recommends chromium </dev/null >&2; } \
+    || { say "could not install chromium (needs root or passwordless sudo)"; return 1; }
+}
+
 rm -rf -- "$RESULTS"
 command -v dotnet >/dev/null 2>&1 || { say "the .NET SDK (dotnet) is not on PATH"; finish 1; }
 use_service rabbitmq RABBITMQ_URI || { say "RabbitMQ did not start"; finish 1; }
 use_service postgres POSTGRES_CONNECTION || { say "PostgreSQL did not start"; finish 1; }
 ensure_openssl || finish 1
+ensure_chromium || finish 1
 
 rc=0
 dotnet test "$ROOT/Gateway.sln" -c Release \

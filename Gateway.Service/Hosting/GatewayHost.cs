@@ -138,10 +138,12 @@ public static class GatewayHost
             json.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         });
+        var meterName = GatewayMeterName.ForNewHost();
+        services.AddSingleton(meterName);
         services.AddSingleton<GatewayMetrics>();
         services.AddHostedService<QueueSnapshotJob>();
         services.AddOpenTelemetry()
-            .WithMetrics(metrics => metrics.AddMeter(GatewayMetrics.MeterName).AddPrometheusExporter())
+            .WithMetrics(metrics => metrics.AddMeter(meterName.Value).AddPrometheusExporter())
             .WithTracing(tracing => tracing
                 .AddSource(GatewayMetrics.MeterName, "MassTransit")
                 .AddAspNetCoreInstrumentation()

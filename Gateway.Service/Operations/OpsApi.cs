@@ -1,7 +1,10 @@
+using System.Security.Claims;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Access;
 using Gateway.Service.Audit;
 using Gateway.Service.Hosting;
+using Gateway.Service.Operations.Dashboard;
+using Gateway.Service.Operations.Metrics;
 using Gateway.Service.Outbox;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
@@ -13,13 +16,23 @@ namespace Gateway.Service.Operations;
 /// <summary>
 /// The delivery queue for operators (DESIGN §8.4, §10): metadata only, never content. Reads are open to operators
 /// and auditors; actions (retry, cancel, suspend, resume) to operators, each audited. Actions take a JSON body, so a
-/// browser cannot send one from another site without a CORS preflight this node never grants.
+/// browser cannot send one from another site without a CORS preflight this node never grants. <c>/ops</c> is the
+/// dashboard over these endpoints (see <see cref="Dashboard.DashboardPage"/>).
 /// </summary>
 internal static class OpsApi
 {
     public static void MapOpsApiV1(this IEndpointRouteBuilder app, int internalPort)
     {
-        var reads = app.MapGroup("/ops/v1").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor).WithTags("Operations");
+        // The dashboard (DESIGN §10): a page, its script and style sheet, all reading /ops/v1 below and nothing else.
+        var dashboard = app.MapGroup("/ops").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor).WithDashboardHeaders().ExcludeFromDescription();
+        dashboard.MapGet("", DashboardAssets.Page);
+        dashboard.MapGet("/assets/dashboard.js", DashboardAssets.Script);
+        dashboard.MapGet("/assets/dashboard.css", DashboardAssets.Styles);
+
+        var reads = app.MapGroup("/ops/v1").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor).WithDashboardHeaders().WithTags("Operations");
+        reads.MapGet("/me", Me).WithSummary("The caller's role (from the client certificate) and this node's id; the dashboard hides actions from auditors");
+        reads.MapGet("/certificates", Certificates).WithSummary("This node's and every peer's certificates: days left and warning level (60/30/7 days)");
+        reads.MapGet("/circuits", Circuits).WithSummary("Every peer's circuit breaker as this node last saw it: closed, half-open or open");
         reads.MapGet("/peers", PeersAsync).WithSummary("Every peer: messages by state, delivered in the last day, oldest undelivered, suspended");
         reads.MapGet("/messages", MessagesAsync).WithSummary("Sent messages (metadata), newest first; ?state=Failed&peer=FI-NRM");
         reads.MapGet("/messages/{messageId:guid}", MessageAsync).WithSummary("One sent message's metadata and every state it went through");
@@ -31,6 +44,24 @@ internal static class OpsApi
         actions.MapPost("/messages/{messageId:guid}/cancel", CancelAsync).WithSummary("Cancel a message that is not delivered and not on the wire");
         actions.MapPost("/peers/{peerId}/suspend", SuspendAsync).WithSummary("Hold every message to this peer until resumed");
         actions.MapPost("/peers/{peerId}/resume", ResumeAsync).WithSummary("Release a suspended peer's messages");
+    }
+
+    private static Ok<CallerView> Me(ClaimsPrincipal user, NodeIdentity identity) =>
+        TypedResults.Ok(new CallerView(user.FindFirstValue(ClaimTypes.Role) ?? "unknown", identity.NodeId));
+
+    private static Ok<IReadOnlyList<CertificateExpiry>> Certificates(NodeIdentity identity, TimeProvider time) =>
+        TypedResults.Ok(CertificateExpiry.ListAll(identity, time.GetUtcNow()));
+
+    private static Ok<IReadOnlyList<PeerCircuitView>> Circuits(NodeIdentity identity, IServiceProvider services)
+    {
+        var metrics = services.GetService<GatewayMetrics>();
+        return TypedResults.Ok<IReadOnlyList<PeerCircuitView>>([.. identity.Peers.Peers.Select(peer => new PeerCircuitView(peer.Id, metrics?.CircuitState(peer.Id) switch
+        {
+            0 => "closed",
+            1 => "half-open",
+            2 => "open",
+            _ => "unknown",
+        }))]);
     }
 
     private static async Task<Ok<IReadOnlyList<PeerQueueView>>> PeersAsync(GatewayStore store, NodeIdentity identity, TimeProvider time, CancellationToken cancellationToken)

@@ -150,7 +150,19 @@ internal sealed partial class InboundEnvelopeReceiver(
                     Receipt = receipt,
                     ReceivedAt = now,
                 },
-                cancellationToken);
+                cancellationToken,
+                new Persistence.AuditEntry
+                {
+                    At = now,
+                    Actor = caller,
+                    Action = Audit.AuditActions.MessageReceived,
+                    MessageId = header.MessageId,
+                    PeerId = caller,
+                    ConversationId = header.ConversationId,
+                    Detail = System.Text.Json.JsonSerializer.Serialize(
+                        new { header.MessageType, header.Purpose, header.LegalBasis, header.DisclosureProfile, Fields = Contracts.Messages.BodyFields.Flatten(opened.Payload.Body).Select(field => field.Key) },
+                        Contracts.GatewayJson.Options),
+                });
             if (!stored)
             {
                 // A concurrent delivery of the same id won the insert: answer as if it had come first.
@@ -171,9 +183,6 @@ internal sealed partial class InboundEnvelopeReceiver(
         }
 
         LogAccepted(logger, header.MessageId, caller, header.MessageType);
-        await audit.RecordAsync(caller, Audit.AuditActions.MessageReceived, header.MessageId, caller, header.ConversationId,
-            new { header.MessageType, header.Purpose, header.LegalBasis, header.DisclosureProfile, Fields = Contracts.Messages.BodyFields.Flatten(opened.Payload.Body).Select(field => field.Key) },
-            cancellationToken);
         inboxSignal.Notify();
         return InboundResult.Accepted(receipt);
     }

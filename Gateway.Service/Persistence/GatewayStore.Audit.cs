@@ -14,6 +14,14 @@ public sealed partial class GatewayStore
         ArgumentNullException.ThrowIfNull(entry);
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var chained = await AppendAuditAsync(connection, transaction, entry, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return chained;
+    }
+
+    /// <summary>Appends inside the caller's transaction, so the line and what it records commit together.</summary>
+    private async Task<AuditEntry> AppendAuditAsync(DbConnection connection, DbTransaction transaction, AuditEntry entry, CancellationToken cancellationToken)
+    {
         if (_dialect.AuditLockSql.Length > 0)
         {
             await ExecuteAsync(connection, transaction, _dialect.AuditLockSql, cancellationToken);
@@ -40,7 +48,6 @@ public sealed partial class GatewayStore
             cancellationToken,
             ("seq", chained.Sequence), ("at", Ms(chained.At)), ("actor", chained.Actor), ("action", chained.Action), ("message", chained.MessageId?.ToString()),
             ("peer", chained.PeerId), ("conversation", chained.ConversationId), ("detail", chained.Detail), ("prev", chained.PreviousHash), ("hash", chained.Hash));
-        await transaction.CommitAsync(cancellationToken);
         return chained;
     }
 

@@ -182,7 +182,7 @@ public sealed partial class GatewayStore : IAsyncDisposable
     }
 
     /// <summary>Stores the message (Queued) and its outbox row in one transaction.</summary>
-    public async Task AddOutboundAsync(OutboundMessage message, CancellationToken cancellationToken)
+    public async Task AddOutboundAsync(OutboundMessage message, CancellationToken cancellationToken, IReadOnlyList<AuditEntry>? audit = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         await using var connection = await _dialect.OpenAsync(cancellationToken);
@@ -190,6 +190,11 @@ public sealed partial class GatewayStore : IAsyncDisposable
         try
         {
             await InsertOutboundAsync(connection, transaction, message, cancellationToken);
+            foreach (var entry in audit ?? [])
+            {
+                await AppendAuditAsync(connection, transaction, entry, cancellationToken);
+            }
+
             await transaction.CommitAsync(cancellationToken);
         }
         catch (DbException exception) when (message.IdempotencyKey is not null && _dialect.IsUniqueViolation(exception, "outbound_messages", "idempotency_key"))
@@ -375,12 +380,16 @@ public sealed partial class GatewayStore : IAsyncDisposable
         return counts;
     }
 
-    /// <summary>Stores a received envelope; false when its message id is already stored (nothing is changed then).</summary>
-    public async Task<bool> TryAddInboundAsync(InboundMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a received envelope and, in the same transaction, its audit line; false when its message id is already
+    /// stored (nothing is changed then).
+    /// </summary>
+    public async Task<bool> TryAddInboundAsync(InboundMessage message, CancellationToken cancellationToken, AuditEntry? audit = null)
     {
         ArgumentNullException.ThrowIfNull(message);
         await using var connection = await _dialect.OpenAsync(cancellationToken);
-        var inserted = await ExecuteAsync(connection, null, """
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var inserted = await ExecuteAsync(connection, transaction, """
             INSERT INTO inbound_messages (message_id, sender_id, message_type, conversation_id, in_reply_to, purpose, legal_basis,
                 disclosure_profile, created_at, envelope, envelope_sha256, receipt, received_at)
             VALUES (@id, @sender, @type, @conversation, @replyTo, @purpose, @basis, @profile, @created, @envelope, @digest, @receipt, @received)
@@ -392,6 +401,12 @@ public sealed partial class GatewayStore : IAsyncDisposable
             ("basis", message.LegalBasis), ("profile", message.DisclosureProfile), ("created", Ms(message.CreatedAt)),
             ("envelope", message.Envelope), ("digest", message.EnvelopeSha256),
             ("receipt", message.Receipt), ("received", Ms(message.ReceivedAt)));
+        if (inserted == 1 && audit is not null)
+        {
+            await AppendAuditAsync(connection, transaction, audit, cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
         return inserted == 1;
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using Gateway.Contracts;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
 using Gateway.Service.Hosting;
@@ -39,7 +41,8 @@ internal sealed class ReferralSender(
         var message = ToOutbound(result.Message!, actor, idempotencyKey);
         try
         {
-            await store.AddOutboundAsync(message, cancellationToken);
+            // The audit lines commit with the message: a crash cannot leave one without the other.
+            await store.AddOutboundAsync(message, cancellationToken, SubmittedAudit(message, actor));
         }
         catch (DuplicateIdempotencyKeyException) when (idempotencyKey is not null)
         {
@@ -47,7 +50,6 @@ internal sealed class ReferralSender(
             return (Accepted((await store.FindOutboundByIdempotencyKeyAsync(idempotencyKey, cancellationToken))!), null);
         }
 
-        await RecordSubmittedAsync(message, actor, cancellationToken);
         signal.Notify();
         return (Accepted(message), null);
     }
@@ -82,22 +84,43 @@ internal sealed class ReferralSender(
         };
     }
 
+    /// <summary>Audit lines for the node's own messages (erasure notices and confirmations), written after they are stored.</summary>
     public async Task RecordSubmittedAsync(OutboundMessage message, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await audit.RecordAsync(actor, AuditActions.MessageSubmitted, message.MessageId, message.PeerId, message.ConversationId,
-            new
+        foreach (var entry in SubmittedAudit(message, actor))
+        {
+            await audit.RecordAsync(entry.Actor, entry.Action, entry.MessageId, entry.PeerId, entry.ConversationId, entry.Detail is null ? null : JsonDocument.Parse(entry.Detail).RootElement, cancellationToken);
+        }
+    }
+
+    /// <summary>What the audit log records of a submission: names of disclosed fields and, for VitalInterests, the justification — never values.</summary>
+    private IReadOnlyList<AuditEntry> SubmittedAudit(OutboundMessage message, string actor)
+    {
+        var at = time.GetUtcNow();
+        var lines = new List<AuditEntry>
+        {
+            new()
             {
-                message.MessageType, message.Purpose, message.LegalBasis, message.ConsentId, message.DisclosureProfile,
-                Provision = message.LegalBasis == LegalBases.LegalObligation ? message.Justification : null,
-                Disclosed = message.DisclosedFields,
+                At = at, Actor = actor, Action = AuditActions.MessageSubmitted, MessageId = message.MessageId, PeerId = message.PeerId, ConversationId = message.ConversationId,
+                Detail = JsonSerializer.Serialize(new
+                {
+                    message.MessageType, message.Purpose, message.LegalBasis, message.ConsentId, message.DisclosureProfile,
+                    Provision = message.LegalBasis == LegalBases.LegalObligation ? message.Justification : null,
+                    Disclosed = message.DisclosedFields,
+                }, GatewayJson.Options),
             },
-            cancellationToken);
+        };
         if (message.LegalBasis == LegalBases.VitalInterests)
         {
-            await audit.RecordAsync(actor, AuditActions.VitalInterestsDisclosure, message.MessageId, message.PeerId, message.ConversationId,
-                new { message.Justification, Disclosed = message.DisclosedFields }, cancellationToken);
+            lines.Add(new()
+            {
+                At = at, Actor = actor, Action = AuditActions.VitalInterestsDisclosure, MessageId = message.MessageId, PeerId = message.PeerId, ConversationId = message.ConversationId,
+                Detail = JsonSerializer.Serialize(new { message.Justification, Disclosed = message.DisclosedFields }, GatewayJson.Options),
+            });
         }
+
+        return lines;
     }
 
     private static SendMessageAccepted Accepted(OutboundMessage message) =>

@@ -25,11 +25,12 @@ public sealed class GatewayMetrics : IDisposable
     private volatile IReadOnlyList<PeerQueueSummary> _queues = [];
     private DateTimeOffset _queuesAt;
 
-    public GatewayMetrics(IMeterFactory meters, NodeIdentity identity, TimeProvider time)
+    public GatewayMetrics(IMeterFactory meters, NodeIdentity identity, TimeProvider time, GatewayMeterName name)
     {
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(identity);
-        _meter = meters.Create(MeterName);
+        ArgumentNullException.ThrowIfNull(name);
+        _meter = meters.Create(name.Value);
         _deliveries = _meter.CreateCounter<long>("gateway_deliveries", description: "Delivery attempts that ended, by peer and outcome");
         _latency = _meter.CreateHistogram<double>("gateway_delivery_latency", unit: "s", description: "From acceptance by the caseworker API to a verified receipt",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 3600] });
