@@ -42,7 +42,7 @@ public static class GatewayHost
         var identity = NodeIdentity.Load(options);
         var peerPort = options.PeerPort != 0 ? options.PeerPort : identity.Peers.Self.PeerPort;
         var internalPort = options.InternalPort != 0 ? options.InternalPort : identity.Peers.Self.InternalPort;
-        var validator = new CertificateValidator(TimeProvider.System);
+        var validator = new CertificateValidator(TimeProvider.System, new CrlStore(options.CrlFiles.Select(ReadCrl)));
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { ApplicationName = typeof(GatewayHost).Assembly.GetName().Name });
         builder.Logging.ClearProviders();
@@ -141,6 +141,7 @@ public static class GatewayHost
         var meterName = GatewayMeterName.ForNewHost();
         services.AddSingleton(meterName);
         services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<BrokerQueueProbe>();
         services.AddHostedService<QueueSnapshotJob>();
         services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics.AddMeter(meterName.Value).AddPrometheusExporter())
@@ -172,6 +173,14 @@ public static class GatewayHost
         health.MapGet("/ready", ReadinessAsync);
         app.MapPrometheusScrapingEndpoint("/metrics").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor);
         return app;
+    }
+
+    /// <summary>A CRL file as DER, whether it was saved as DER or PEM.</summary>
+    private static byte[] ReadCrl(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var text = System.Text.Encoding.ASCII.GetString(bytes);
+        return System.Security.Cryptography.PemEncoding.TryFind(text, out var pem) ? Convert.FromBase64String(text[pem.Base64Data]) : bytes;
     }
 
     /// <summary>Ready when the database answers, the bus is connected and this node's own certificates are valid now (DESIGN §10).</summary>

@@ -30,10 +30,25 @@ public sealed class GatewayNodeOptions
     public string EncryptionKeyFile { get; set; } = string.Empty;
 
     /// <summary>
+    /// Passphrase of the encrypted private keys (PKCS#8 PEM or PKCS#12) among the key files. Prefer
+    /// <see cref="KeyPassphraseFile"/>, which wins when both are set; never logged or printed.
+    /// </summary>
+    public string? KeyPassphrase { get; set; }
+
+    /// <summary>A file holding <see cref="KeyPassphrase"/> (one trailing line break ignored): keeps it out of the environment.</summary>
+    public string? KeyPassphraseFile { get; set; }
+
+    /// <summary>
     /// Further encryption certificates and keys this node still decrypts with (certificate rotation): the key being
     /// retired, or the next one already announced to partners. Sealing to this node is the partners' choice.
     /// </summary>
     public List<CertificateKeyFiles> AdditionalDecryptionKeys { get; set; } = [];
+
+    /// <summary>
+    /// CRLs of the partners' CAs (DER or PEM), read at start. With none, revocation is not checked; with some, a
+    /// certificate whose issuer has no CRL here, or whose CRL is past its nextUpdate, is an operator warning (DESIGN §2).
+    /// </summary>
+    public List<string> CrlFiles { get; set; } = [];
 
     /// <summary>Server certificate of the internal listener, issued by the organisation's internal CA.</summary>
     public string InternalTlsCertificateFile { get; set; } = string.Empty;

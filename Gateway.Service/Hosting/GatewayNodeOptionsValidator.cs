@@ -35,6 +35,11 @@ internal static class GatewayNodeOptionsValidator
         RequireFile(options.InternalTlsKeyFile, nameof(options.InternalTlsKeyFile));
         RequireFile(options.InternalClientCaFile, nameof(options.InternalClientCaFile));
         Require(options.ContentKeyFile, nameof(options.ContentKeyFile));
+        for (var i = 0; i < options.CrlFiles.Count; i++)
+        {
+            RequireFile(options.CrlFiles[i], $"{nameof(options.CrlFiles)}:{i}");
+        }
+
         for (var i = 0; i < options.AdditionalDecryptionKeys.Count; i++)
         {
             RequireFile(options.AdditionalDecryptionKeys[i].CertificateFile, $"{nameof(options.AdditionalDecryptionKeys)}:{i}:CertificateFile");

@@ -32,6 +32,8 @@ internal static class OpsApi
         var reads = app.MapGroup("/ops/v1").RequireListener(internalPort).RequireAuthorization(InternalRoles.OperatorOrAuditor).WithDashboardHeaders().WithTags("Operations");
         reads.MapGet("/me", Me).WithSummary("The caller's role (from the client certificate) and this node's id; the dashboard hides actions from auditors");
         reads.MapGet("/certificates", Certificates).WithSummary("This node's and every peer's certificates: days left and warning level (60/30/7 days)");
+        reads.MapGet("/broker", (GatewayMetrics metrics, BrokerQueueProbe probe) => TypedResults.Ok(new { configured = probe.Configured, queues = metrics.BrokerQueues }))
+            .WithSummary("This node's RabbitMQ delivery queues: messages waiting and consumers (empty on the in-memory transport)");
         reads.MapGet("/circuits", Circuits).WithSummary("Every peer's circuit breaker as this node last saw it: closed, half-open or open");
         reads.MapGet("/peers", PeersAsync).WithSummary("Every peer: messages by state, delivered in the last day, oldest undelivered, suspended");
         reads.MapGet("/messages", MessagesAsync).WithSummary("Sent messages (metadata), newest first; ?state=Failed&peer=FI-NRM");

@@ -245,22 +245,23 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
             HttpStatusCode.Forbidden, EnvelopeErrorCodes.SignerNotPinned);
     }
 
-    /// <summary>
-    /// The running node cannot be given a CRL: <see cref="GatewayNodeOptions"/> has no CRL setting and GatewayHost
-    /// builds its <see cref="CertificateValidator"/> with <see cref="CrlStore.Empty"/>. What exists is covered: the
-    /// node's own opener (its decryption key and peers.json) with EE's CRL, and the status the endpoint maps that to.
-    /// </summary>
     [Fact]
-    public void An_envelope_signed_with_EE_SKAs_revoked_certificate_is_refused_by_the_nodes_opener_with_CERTIFICATE_REVOKED_mapped_to_403()
+    public async Task An_envelope_signed_with_EE_SKAs_revoked_certificate_is_refused_by_a_node_holding_EEs_CRL_with_CERTIFICATE_REVOKED()
     {
         using var signer = DevPkiLayout.LoadSigning(node.Federation.Pki, Estonia);
         var crl = node.Federation.Dev.Authorities["EE"].CreateCrl([signer.Certificate], DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(7));
-        var identity = node.Node.Identity;
-        var opener = new EnvelopeOpener(identity.Decryption, identity.Peers, new CertificateValidator(TimeProvider.System, new CrlStore([crl])));
+        var crlFile = Path.Combine(node.Federation.Directory, "ee-" + Guid.NewGuid().ToString("N")[..8] + ".crl");
+        await File.WriteAllBytesAsync(crlFile, crl);
+        await using var finland = await StartFinlandAlsoPinningAsync(signer.Certificate, [crlFile]);
+        var payload = PeerEndpointFixture.PayloadFrom(Estonia);
+        using var request = PeerEndpointFixture.EnvelopeRequest(node.Seal(payload, Estonia), payload.Header);
+        request.RequestUri = finland.PeerEndpoint;
+        using var client = node.ClientWith(node.RegisteredTlsCertificateOf(Estonia));
 
-        var exception = Assert.Throws<EnvelopeException>(() => opener.Open(node.Seal(PeerEndpointFixture.PayloadFrom(Estonia), Estonia)));
+        using var response = await client.SendAsync(request);
 
-        Assert.Equal((EnvelopeErrorCodes.CertificateRevoked, 403), (exception.Code, InboundEnvelopeReceiver.StatusOf(exception.Code)));
+        AssertRefusal(await PeerAnswer.ReadAsync(response), HttpStatusCode.Forbidden, EnvelopeErrorCodes.CertificateRevoked);
+        Assert.Equal(0, await finland.Store.CountInboundAsync(CancellationToken.None));
     }
 
     // Random mutations
@@ -483,7 +484,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         return $"{run.Failures.Count} of {run.Answers.Values.Sum()} mutations (seed {seed}) were not refused with a coded 4xx; bytes in {folder}:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}";
     }
 
-    private async Task<GatewayNode> StartFinlandAlsoPinningAsync(X509Certificate2 estonianSigningCertificate)
+    private async Task<GatewayNode> StartFinlandAlsoPinningAsync(X509Certificate2 estonianSigningCertificate, IReadOnlyList<string>? crlFiles = null)
     {
         var folder = Path.Combine(node.Federation.Directory, "hostile-" + Guid.NewGuid().ToString("N")[..8]);
         var ports = FreePorts.FindBase(2);
@@ -497,6 +498,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         var options = GatewayNodeOptions.FromDevPki(node.Federation.Pki, Finland, folder);
         options.PeersFile = Path.Combine(folder, "peers.json");
         options.MaxEnvelopeBytes = PeerEndpointFixture.MaxEnvelopeBytes;
+        options.CrlFiles = [.. crlFiles ?? []];
         await File.WriteAllBytesAsync(options.PeersFile, JsonSerializer.SerializeToUtf8Bytes(registry, GatewayJson.Indented));
         return await GatewayNode.StartAsync(options);
     }

@@ -102,7 +102,18 @@ internal static class DashboardPage
 
           <section>
             <h2>Broker</h2>
-            <p class="note">RabbitMQ queue depth and consumers: see <code>/metrics</code> on this listener (and the broker's own management view).</p>
+            <table id="broker">
+              <thead>
+                <tr>
+                  <th>Queue</th>
+                  <th>Peer</th>
+                  <th>Messages</th>
+                  <th>Consumers</th>
+                </tr>
+              </thead>
+              <tbody></tbody>
+            </table>
+            <p id="broker-none" class="note" hidden>In-memory transport: no broker queues on this node.</p>
           </section>
 
           <footer>

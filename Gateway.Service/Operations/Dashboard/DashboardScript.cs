@@ -154,18 +154,34 @@ internal static class DashboardScript
             byId('erasures-empty').hidden = rows.length > 0;
           }
 
+          function renderBroker(broker) {
+            const rows = broker.queues.map(function (queue) {
+              const row = document.createElement('tr');
+              row.dataset.queue = queue.queue;
+              row.appendChild(cell(queue.queue, 'queue', 'id'));
+              row.appendChild(cell(queue.peerId || '—', 'peer'));
+              row.appendChild(cell(String(queue.messages), 'messages'));
+              row.appendChild(cell(String(queue.consumers), 'consumers', queue.consumers === 0 ? 'bad' : ''));
+              return row;
+            });
+            byId('broker').tBodies[0].replaceChildren(...rows);
+            byId('broker-none').hidden = broker.configured;
+          }
+
           async function load() {
             const reads = [
               getJson('/ops/v1/peers'),
               getJson('/ops/v1/certificates'),
               getJson('/ops/v1/circuits'),
               getJson('/ops/v1/erasures?outstanding=true'),
+              getJson('/ops/v1/broker'),
             ].concat(PROBLEM_STATES.map(function (state) { return getJson('/ops/v1/messages?limit=200&state=' + state); }));
             try {
               const answers = await Promise.all(reads);
               renderPeers(answers[0], answers[1], answers[2]);
               renderErasures(answers[3]);
-              renderProblems(answers.slice(4).flat());
+              renderBroker(answers[4]);
+              renderProblems(answers.slice(5).flat());
               byId('error').hidden = true;
               byId('updated').textContent = 'updated at ' + clock(new Date());
               refreshes += 1;

@@ -23,6 +23,7 @@ public sealed class GatewayMetrics : IDisposable
     private readonly Histogram<double> _latency;
     private readonly ConcurrentDictionary<string, int> _circuits = new(StringComparer.Ordinal);
     private volatile IReadOnlyList<PeerQueueSummary> _queues = [];
+    private volatile IReadOnlyList<BrokerQueueView> _brokerQueues = [];
     private DateTimeOffset _queuesAt;
 
     public GatewayMetrics(IMeterFactory meters, NodeIdentity identity, TimeProvider time, GatewayMeterName name)
@@ -39,6 +40,12 @@ public sealed class GatewayMetrics : IDisposable
             .Where(queue => queue.OldestUndeliveredAt is not null)
             .Select(queue => new Measurement<double>((_queuesAt - queue.OldestUndeliveredAt!.Value).TotalSeconds, new KeyValuePair<string, object?>("peer", queue.PeerId))),
             unit: "s", description: "Age of the oldest message not yet delivered, per peer");
+        _meter.CreateObservableGauge("gateway_broker_queue_messages", () => _brokerQueues.Select(queue =>
+            new Measurement<long>(queue.Messages, new KeyValuePair<string, object?>("queue", queue.Queue))),
+            description: "Messages waiting in each of this node's RabbitMQ delivery queues");
+        _meter.CreateObservableGauge("gateway_broker_queue_consumers", () => _brokerQueues.Select(queue =>
+            new Measurement<long>(queue.Consumers, new KeyValuePair<string, object?>("queue", queue.Queue))),
+            description: "Consumers attached to each of this node's RabbitMQ delivery queues");
         _meter.CreateObservableGauge("gateway_circuit_state", () => identity.Peers.Peers.Select(peer =>
             new Measurement<int>(_circuits.GetValueOrDefault(peer.Id), new KeyValuePair<string, object?>("peer", peer.Id))),
             description: "Circuit breaker per peer: 0 closed, 1 half-open, 2 open");
@@ -66,6 +73,11 @@ public sealed class GatewayMetrics : IDisposable
         _queuesAt = at;
         _queues = queues;
     }
+
+    /// <summary>The last reading of the broker's queues (empty on the in-memory transport).</summary>
+    public IReadOnlyList<BrokerQueueView> BrokerQueues => _brokerQueues;
+
+    public void UpdateBrokerQueues(IReadOnlyList<BrokerQueueView> queues) => _brokerQueues = queues;
 
     public void Dispose() => _meter.Dispose();
 

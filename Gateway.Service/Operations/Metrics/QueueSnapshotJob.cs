@@ -3,7 +3,7 @@ using Gateway.Service.Persistence;
 namespace Gateway.Service.Operations.Metrics;
 
 /// <summary>Reads the queue per peer every few seconds for the gauges; a failed read keeps the last snapshot.</summary>
-internal sealed partial class QueueSnapshotJob(GatewayStore store, GatewayMetrics metrics, TimeProvider time, ILogger<QueueSnapshotJob> logger) : BackgroundService
+internal sealed partial class QueueSnapshotJob(GatewayStore store, GatewayMetrics metrics, BrokerQueueProbe broker, TimeProvider time, ILogger<QueueSnapshotJob> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
 
@@ -21,6 +21,18 @@ internal sealed partial class QueueSnapshotJob(GatewayStore store, GatewayMetric
             {
                 LogSnapshotFailed(logger, exception);
             }
+
+            try
+            {
+                metrics.UpdateBrokerQueues(await broker.ReadAsync(stoppingToken));
+            }
+            catch (Exception exception) when (exception is RabbitMQ.Client.Exceptions.BrokerUnreachableException or RabbitMQ.Client.Exceptions.AlreadyClosedException
+                or IOException or System.Net.Sockets.SocketException or TimeoutException && !stoppingToken.IsCancellationRequested)
+            {
+                // The broker is away: readiness says so; the gauges keep their last reading until it is back.
+                await broker.ResetAsync();
+                LogBrokerUnreadable(logger, exception);
+            }
         }
         while (await Next(timer, stoppingToken));
     }
@@ -36,6 +48,9 @@ internal sealed partial class QueueSnapshotJob(GatewayStore store, GatewayMetric
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "RabbitMQ queue depths could not be read; the last reading stays")]
+    private static partial void LogBrokerUnreadable(ILogger logger, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Queue metrics could not be read; the last snapshot stays")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception);
