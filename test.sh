@@ -9,7 +9,8 @@
 #    and 5433, state in .local/) unless the caller already set RABBITMQ_URI / POSTGRES_CONNECTION,
 #    and exports those variables for the tests (DESIGN.md §12).
 # 2. Installs openssl and chromium from Debian's packages if they are missing (tests call openssl, and
-#    the dashboard's browser tests drive chromium).
+#    the dashboard's browser tests drive chromium), and docker-compose, python3-yaml and systemd
+#    (systemd-analyze) for deploy/check-deployment.sh, which the Deployment tests run.
 # 3. Runs `dotnet test Gateway.sln -c Release` with a TRX logger into a clean TestResults/ and a
 #    hang timeout, then stops whatever it started (also on failure or Ctrl-C).
 # 4. Prints, as its very last line, "N passed, N failed" summed over the TRX files, and exits with
@@ -129,12 +130,28 @@ ensure_chromium() {
     || { say "could not install chromium (needs root or passwordless sudo)"; return 1; }
 }
 
+# deploy/check-deployment.sh checks the deployment files with docker-compose, Debian's python3 with python3-yaml, and
+# systemd-analyze (package systemd); none of them needs a Docker engine or a running systemd.
+ensure_deployment_tools() {
+  local missing=()
+  command -v docker-compose >/dev/null 2>&1 || missing+=(docker-compose)
+  /usr/bin/python3 -c 'import yaml' >/dev/null 2>&1 || missing+=(python3-yaml)
+  command -v systemd-analyze >/dev/null 2>&1 || missing+=(systemd)
+  ((${#missing[@]} == 0)) && return 0
+  say "${missing[*]} missing: installing"
+  export DEBIAN_FRONTEND=noninteractive
+  as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2 \
+    || { as_root apt-get update -q </dev/null >&2 && as_root apt-get install -y -q --no-install-recommends "${missing[@]}" </dev/null >&2; } \
+    || { say "could not install ${missing[*]} (needs root or passwordless sudo)"; return 1; }
+}
+
 rm -rf -- "$RESULTS"
 command -v dotnet >/dev/null 2>&1 || { say "the .NET SDK (dotnet) is not on PATH"; finish 1; }
 use_service rabbitmq RABBITMQ_URI || { say "RabbitMQ did not start"; finish 1; }
 use_service postgres POSTGRES_CONNECTION || { say "PostgreSQL did not start"; finish 1; }
 ensure_openssl || finish 1
 ensure_chromium || finish 1
+ensure_deployment_tools || finish 1
 
 rc=0
 dotnet test "$ROOT/Gateway.sln" -c Release \

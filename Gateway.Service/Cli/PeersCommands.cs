@@ -199,18 +199,27 @@ internal static class PeersCommands
 
             try
             {
-                var certificate = X509Certificate2.CreateFromPem(File.ReadAllText(certificateFile));
-                using var key = EmptyKeyFor(certificate);
-                key.ImportFromPem(File.ReadAllText(keyFile));
-                if (!key.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(certificate.PublicKey.ExportSubjectPublicKeyInfo()))
+                // The node's own loader: PEM, encrypted PKCS#8 or PKCS#12, the key checked against the certificate.
+                var keys = KeyMaterial.For(options);
+                X509Certificate2 certificate;
+                if (role == "encryption")
                 {
-                    findings.Fail(subject, $"the key in {keyFile} ({GatewayNodeOptions.Section}:{keySetting}) does not belong to the certificate in {certificateFile}");
-                    certificate.Dispose();
-                    return null;
+                    using var decryption = keys.Decryption(certificateSetting, certificateFile, keySetting, keyFile);
+                    certificate = X509CertificateLoader.LoadCertificate(decryption.Certificate.RawData);
+                }
+                else
+                {
+                    using var withKey = keys.TlsCertificate(certificateSetting, certificateFile, keySetting, keyFile);
+                    certificate = X509CertificateLoader.LoadCertificate(withKey.RawData);
                 }
 
                 ReportOwnValidity(subject, certificate, "loads with its key");
                 return certificate;
+            }
+            catch (InvalidOperationException exception)
+            {
+                findings.Fail(subject, exception.Message.Replace("The gateway configuration is not valid: ", string.Empty, StringComparison.Ordinal));
+                return null;
             }
             catch (Exception exception) when (exception is CryptographicException or ArgumentException or IOException or UnauthorizedAccessException)
             {
@@ -453,20 +462,14 @@ internal static class PeersCommands
         {
             try
             {
-                using var pem = X509Certificate2.CreateFromPemFile(options.TlsCertificateFile, options.TlsKeyFile);
-                return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
+                return KeyMaterial.For(options).TlsCertificate(
+                    nameof(options.TlsCertificateFile), options.TlsCertificateFile, nameof(options.TlsKeyFile), options.TlsKeyFile);
             }
-            catch (CryptographicException exception)
+            catch (Exception exception) when (exception is CryptographicException or InvalidOperationException)
             {
                 findings.Fail($"{_self} tls", $"cannot be used as a TLS client certificate ({exception.Message})");
                 return null;
             }
-        }
-
-        private static AsymmetricAlgorithm EmptyKeyFor(X509Certificate2 certificate)
-        {
-            using var rsa = certificate.GetRSAPublicKey();
-            return rsa is null ? ECDsa.Create() : RSA.Create();
         }
 
         private static bool ValidAt(X509Certificate2 certificate, DateTimeOffset now) =>

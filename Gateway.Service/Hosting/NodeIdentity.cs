@@ -49,30 +49,31 @@ public sealed class NodeIdentity : IDisposable
             throw new PeerRegistryException("self.id", $"is {peers.Self.Id}, but this node is configured as {options.NodeId}");
         }
 
-        // Re-import so the TLS key is usable by SslStream on every platform (PEM keys are ephemeral).
+        // PKCS#8 PEM, encrypted PKCS#8 PEM or PKCS#12, each key checked against its certificate.
+        var keys = KeyMaterial.For(options);
         var identity = new NodeIdentity(
             options.NodeId,
-            LoadWithKey(options.TlsCertificateFile, options.TlsKeyFile),
-            SigningIdentity.FromPemFiles(options.SigningCertificateFile, options.SigningKeyFile),
-            DecryptionIdentity.FromPemFiles(options.EncryptionCertificateFile, options.EncryptionKeyFile),
+            keys.TlsCertificate(nameof(options.TlsCertificateFile), options.TlsCertificateFile, nameof(options.TlsKeyFile), options.TlsKeyFile),
+            keys.Signing(nameof(options.SigningCertificateFile), options.SigningCertificateFile, nameof(options.SigningKeyFile), options.SigningKeyFile),
+            keys.Decryption(nameof(options.EncryptionCertificateFile), options.EncryptionCertificateFile, nameof(options.EncryptionKeyFile), options.EncryptionKeyFile),
             peers,
-            LoadWithKey(options.InternalTlsCertificateFile, options.InternalTlsKeyFile),
+            keys.TlsCertificate(nameof(options.InternalTlsCertificateFile), options.InternalTlsCertificateFile, nameof(options.InternalTlsKeyFile), options.InternalTlsKeyFile),
             X509CertificateLoader.LoadCertificateFromFile(options.InternalClientCaFile));
         return new NodeIdentity(identity)
         {
-            DecryptionKeys = [identity.Decryption, .. options.AdditionalDecryptionKeys.Select(files => DecryptionIdentity.FromPemFiles(files.CertificateFile, files.KeyFile))],
+            DecryptionKeys =
+            [
+                identity.Decryption,
+                .. options.AdditionalDecryptionKeys.Select((files, i) => keys.Decryption(
+                    $"{nameof(options.AdditionalDecryptionKeys)}:{i}:{nameof(files.CertificateFile)}", files.CertificateFile,
+                    $"{nameof(options.AdditionalDecryptionKeys)}:{i}:{nameof(files.KeyFile)}", files.KeyFile)),
+            ],
         };
     }
 
     private NodeIdentity(NodeIdentity loaded)
         : this(loaded.NodeId, loaded.Tls, loaded.Signing, loaded.Decryption, loaded.Peers, loaded.InternalTls, loaded.InternalClientCa)
     {
-    }
-
-    private static X509Certificate2 LoadWithKey(string certificateFile, string keyFile)
-    {
-        using var pem = X509Certificate2.CreateFromPemFile(certificateFile, keyFile);
-        return X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
     }
 
     public void Dispose()

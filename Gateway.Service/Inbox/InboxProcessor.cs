@@ -98,18 +98,23 @@ internal sealed partial class InboxProcessor(
                 await EraseAndConfirmAsync(message, now, cancellationToken);
                 break;
             case MessageTypes.ErasureConfirmed:
-                if (message.InReplyTo is { } request && await store.ConfirmErasureAsync(message.SenderId, request, message.MessageId, now, cancellationToken))
+                // Claim first: with two replicas only the one that settles the message records the confirmation.
+                if (await store.CompleteInboundAsync(message.MessageId, now, null, null, cancellationToken) is not null
+                    && message.InReplyTo is { } request && await store.ConfirmErasureAsync(message.SenderId, request, message.MessageId, now, cancellationToken))
                 {
                     await audit.RecordAsync(message.SenderId, AuditActions.ErasureConfirmed, message.MessageId, message.SenderId, message.ConversationId, new { Request = request }, cancellationToken);
                 }
 
-                await store.CompleteInboundAsync(message.MessageId, now, null, null, cancellationToken);
                 break;
             default:
                 // Sent before the withdrawal but landing after it: erased on arrival, like the rest of the conversation.
                 if (await store.HasWithdrawalAsync(holder, cancellationToken))
                 {
-                    var erased = await store.CompleteInboundAsync(message.MessageId, now, holder, null, cancellationToken);
+                    if (await store.CompleteInboundAsync(message.MessageId, now, holder, null, cancellationToken) is not { } erased)
+                    {
+                        break;
+                    }
+
                     await audit.RecordAsync(AuditLog.System, AuditActions.ContentErased, message.MessageId, holder.PeerId, holder.ConversationId, new { Reason = "ARRIVED_AFTER_WITHDRAWAL", Erased = erased }, cancellationToken);
                 }
                 else
@@ -146,7 +151,11 @@ internal sealed partial class InboxProcessor(
 
         // Erase even if the confirmation cannot be composed: the person's withdrawal does not wait for paperwork.
         var reply = result.Message is { } composed ? sender.ToOutbound(composed, AuditLog.System, idempotencyKey: null) : null;
-        var erased = await store.CompleteInboundAsync(withdrawal.MessageId, now, holder, reply, cancellationToken);
+        if (await store.CompleteInboundAsync(withdrawal.MessageId, now, holder, reply, cancellationToken) is not { } erased)
+        {
+            return; // Another replica erased and answered.
+        }
+
         await audit.RecordAsync(AuditLog.System, AuditActions.ContentErased, withdrawal.MessageId, holder.PeerId, holder.ConversationId, new { Reason = "CONSENT_WITHDRAWN", Erased = erased }, cancellationToken);
         if (reply is not null)
         {

@@ -24,9 +24,9 @@ public sealed partial class GatewayStore
     /// <summary>
     /// Settles a received message in one transaction: optionally erases the content of everything <paramref name="erase"/>
     /// names (the conversation with that peer, except Erasure messages themselves) and stores a reply with its outbox row.
-    /// Returns how many messages' content was erased.
+    /// Returns how many messages' content was erased, or null when another processor (a second replica) settled it first.
     /// </summary>
-    public async Task<int> CompleteInboundAsync(Guid messageId, DateTimeOffset now, DataHolder? erase, OutboundMessage? reply, CancellationToken cancellationToken)
+    public async Task<int?> CompleteInboundAsync(Guid messageId, DateTimeOffset now, DataHolder? erase, OutboundMessage? reply, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -34,7 +34,7 @@ public sealed partial class GatewayStore
             cancellationToken, ("now", Ms(now)), ("id", messageId.ToString()));
         if (marked == 0)
         {
-            return 0; // Another processor settled it first.
+            return null; // Another processor settled it first: nothing done here, nothing to record.
         }
 
         var erased = 0;
