@@ -44,3 +44,15 @@ catch (BenchUsageException exception)
     Console.Error.WriteLine(Usage);
     return 2;
 }
+catch (OperationCanceledException)
+{
+    Console.Error.WriteLine("gateway-bench: cancelled; what was started has been stopped");
+    return 130;
+}
+catch (Exception exception) when (exception is InvalidOperationException or TimeoutException or System.Data.Common.DbException
+    or HttpRequestException or IOException or RabbitMQ.Client.Exceptions.BrokerUnreachableException)
+{
+    // Everything the run started (gateway processes, queues, databases, services) was disposed on the way out.
+    Console.Error.WriteLine($"gateway-bench: failed: {exception.GetType().Name}: {exception.Message}");
+    return 1;
+}
