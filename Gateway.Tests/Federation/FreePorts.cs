@@ -3,19 +3,26 @@ using System.Net.Sockets;
 
 namespace Gateway.Tests.Federation;
 
-/// <summary>Finds a run of free loopback ports, so parallel tests and earlier runs never collide.</summary>
+/// <summary>
+/// Finds a run of free loopback ports, so parallel tests and earlier runs never collide. Only below Linux's
+/// ephemeral range (32768 and up): a port found free there can be taken by an outgoing connection before the node
+/// binds it.
+/// </summary>
 internal static class FreePorts
 {
-    private static int _next = 20000 + (Environment.ProcessId % 200 * 100);
+    private const int First = 20000;
+    private const int Last = 32000;
+
+    private static int _next = First + (Environment.ProcessId % 100 * 100);
 
     public static int FindBase(int count)
     {
         for (var tries = 0; tries < 200; tries++)
         {
             var candidate = Interlocked.Add(ref _next, count + 2) - count - 2;
-            if (candidate + count > 60000)
+            if (candidate + count > Last)
             {
-                Interlocked.Exchange(ref _next, 20000);
+                Interlocked.Exchange(ref _next, First);
                 continue;
             }
 
