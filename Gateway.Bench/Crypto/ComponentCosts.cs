@@ -22,7 +22,7 @@ internal static class ComponentCosts
         void Add(string name, string usedBy, int? bytes, Action action)
         {
             action();
-            var measurement = Throughput.Measure(action, duration, cancellationToken);
+            var measurement = Throughput.MeasureQuietly(action, duration, cancellationToken);
             results.Add(new ComponentResult(name, usedBy, bytes, measurement.PerCpuSecond, measurement.CpuMicroseconds, measurement.OtherCpuCores));
             Console.WriteLine($"  {name,-66} {(bytes is { } b ? $"{b} B" : ""),10} {measurement.PerCpuSecond,10:N0}/CPU-s {measurement.CpuMicroseconds,9:N1} µs");
         }

@@ -58,7 +58,7 @@ internal static class CryptoBenchmark
                     foreach (var operation in Operations)
                     {
                         var (action, envelopeBytes) = Operation(federation, operation, size);
-                        var measurement = Throughput.Measure(action, TimeSpan.FromSeconds(seconds), cancellationToken);
+                        var measurement = Throughput.MeasureQuietly(action, TimeSpan.FromSeconds(seconds), cancellationToken);
                         cancellationToken.ThrowIfCancellationRequested();
                         measured.Add((kind.ToString(), operation, size, envelopeBytes, measurement));
                         Console.WriteLine($"  gateway {kind,-3} {operation,-15} {size,8} B  {measurement.PerSecond,10:N1}/s  {measurement.CpuMicroseconds,10:N1} µs CPU/op  (other load {measurement.OtherCpuCores:0.00} cores)");

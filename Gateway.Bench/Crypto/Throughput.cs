@@ -10,6 +10,32 @@ namespace Gateway.Bench.Crypto;
 /// </summary>
 internal static class Throughput
 {
+    /// <summary>
+    /// Measures again (up to three times, pausing between) while other processes kept more than half a core busy, and
+    /// keeps the measurement with the least such contention: this machine is shared with other people's builds.
+    /// </summary>
+    public static Measurement MeasureQuietly(Action action, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        Measurement? best = null;
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            var measurement = Measure(action, duration, cancellationToken) with { Attempts = attempt };
+            if (best is null || measurement.OtherCpuCores < best.OtherCpuCores)
+            {
+                best = measurement;
+            }
+
+            if (measurement.OtherCpuCores <= 0.5 || cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+
+            Thread.Sleep(TimeSpan.FromSeconds(3));
+        }
+
+        return best!;
+    }
+
     public static void WarmUp(Action action, TimeSpan duration, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
@@ -68,6 +94,9 @@ internal sealed record Measurement
     public required double OtherCpuCores { get; init; }
 
     public required double AllocatedBytesPerOperation { get; init; }
+
+    /// <summary>How many times it was measured before contention from other processes was low enough (at most 3).</summary>
+    public int Attempts { get; init; } = 1;
 
     public double PerSecond => Operations / WallSeconds;
 

@@ -19,9 +19,7 @@ internal static partial class PerfSummary
     private static readonly (string Name, Func<string, string, bool> Matches)[] Components =
     [
         ("JIT compiler (libclrjit: tiered recompilation)", (_, dso) => dso.Contains("libclrjit", StringComparison.Ordinal)),
-        ("runtime (libcoreclr: GC, type system, stubs)", (_, dso) => dso.Contains("libcoreclr", StringComparison.Ordinal)),
-        ("kernel (syscalls, network, scheduling)", (_, dso) => dso.Contains("kernel", StringComparison.Ordinal)),
-        ("OpenSSL libcrypto (TLS, .NET crypto)", (_, dso) => dso.Contains("libcrypto", StringComparison.Ordinal)),
+        ("OpenSSL libcrypto (TLS, .NET's ECDSA/ECDH/AES)", (_, dso) => dso.Contains("libcrypto", StringComparison.Ordinal)),
         ("BouncyCastle", (symbol, _) => symbol.Contains("[BouncyCastle.Cryptography]", StringComparison.Ordinal)),
         ("TLS (SslStream, libssl)", (symbol, dso) => symbol.Contains("[System.Net.Security]", StringComparison.Ordinal) || dso.Contains("libssl", StringComparison.Ordinal)),
         ("Kestrel", (symbol, _) => symbol.Contains("Kestrel", StringComparison.Ordinal)),
