@@ -35,7 +35,8 @@ namespace Gateway.Service.Hosting;
 /// </summary>
 public static class GatewayHost
 {
-    public static async Task<WebApplication> BuildAsync(GatewayNodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default)
+    public static async Task<WebApplication> BuildAsync(
+        GatewayNodeOptions options, Action<ILoggingBuilder>? configureLogging = null, CancellationToken cancellationToken = default, Action<IServiceCollection>? replaceServices = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         GatewayNodeOptionsValidator.ThrowIfInvalid(options);
@@ -151,6 +152,7 @@ public static class GatewayHost
                 .AddHttpClientInstrumentation());
         AddPeerClients(services, identity, validator, options.Delivery);
         AddBus(services, options, identity);
+        replaceServices?.Invoke(services);
 
         var app = builder.Build();
         await app.Services.GetRequiredService<GatewayStore>().InitializeAsync(cancellationToken);

@@ -71,8 +71,9 @@ internal sealed partial class InboxProcessor(
 
         if (message.PublishedAt is null)
         {
-            var endpoint = await sendEndpoints.GetSendEndpoint(EventsAddress(options.Value));
-            await endpoint.Send(
+            await BrokerSend.SendAsync(
+                sendEndpoints,
+                EventsAddress(options.Value),
                 new MessageReceived
                 {
                     Node = identity.NodeId,
@@ -84,6 +85,7 @@ internal sealed partial class InboxProcessor(
                     Purpose = message.Purpose,
                     ReceivedAt = message.ReceivedAt,
                 },
+                options.Value.Delivery.BrokerSendTimeout,
                 cancellationToken);
             await store.MarkInboundPublishedAsync(message.MessageId, time.GetUtcNow(), cancellationToken);
         }

@@ -8,6 +8,8 @@ namespace Gateway.Service.Outbox;
 /// <summary>
 /// Publishes due outbox rows to the broker (with publisher confirms) under a lease. A row whose lease expires
 /// without the delivery settling it is published again: a lost broker message delays a delivery, never loses it.
+/// A publish that fails or is not confirmed within <c>Delivery:BrokerSendTimeout</c> is tried again after
+/// <c>Delivery:RelayRetryDelay</c>, so a broker outage delays deliveries by about its own length, not by the lease.
 /// </summary>
 internal sealed partial class OutboxRelay(
     GatewayStore store,
@@ -28,18 +30,11 @@ internal sealed partial class OutboxRelay(
             var published = 0;
             try
             {
-                var due = await store.LeaseDueDeliveriesAsync(time.GetUtcNow(), settings.Delivery.OutboxLease, BatchSize, stoppingToken);
-                foreach (var peer in due.GroupBy(delivery => delivery.PeerId))
-                {
-                    var endpoint = await sendEndpoints.GetSendEndpoint(DeliveryQueue.Address(settings, identity.Peers.Find(peer.Key) is null ? null : peer.Key));
-                    await Task.WhenAll(peer.Select(delivery => endpoint.Send(new DeliverEnvelope(delivery.MessageId), stoppingToken)));
-                }
-
-                published = due.Count;
+                published = await PublishDueAsync(settings, stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
-                // Broker or database away: the leased rows come due again when their lease expires.
+                // Database away: whatever was leased comes due again when its lease expires.
                 LogRelayFailed(logger, exception);
             }
 
@@ -57,6 +52,39 @@ internal sealed partial class OutboxRelay(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not publish; leased rows will be published again when their lease expires")]
+    /// <summary>Leases due rows and publishes each; a row whose publish fails or times out comes due again soon.</summary>
+    /// <returns>How many rows were leased.</returns>
+    private async Task<int> PublishDueAsync(GatewayNodeOptions settings, CancellationToken stoppingToken)
+    {
+        var now = time.GetUtcNow();
+        var due = await store.LeaseDueDeliveriesAsync(now, settings.Delivery.OutboxLease, BatchSize, stoppingToken);
+        var failed = new System.Collections.Concurrent.ConcurrentQueue<(Guid MessageId, Exception Error)>();
+        await Task.WhenAll(due.Select(async delivery =>
+        {
+            var address = DeliveryQueue.Address(settings, identity.Peers.Find(delivery.PeerId) is null ? null : delivery.PeerId);
+            try
+            {
+                await BrokerSend.SendAsync(sendEndpoints, address, new DeliverEnvelope(delivery.MessageId), settings.Delivery.BrokerSendTimeout, stoppingToken);
+            }
+            catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
+            {
+                failed.Enqueue((delivery.MessageId, exception));
+            }
+        }));
+
+        if (!failed.IsEmpty)
+        {
+            var retryAt = time.GetUtcNow() + settings.Delivery.RelayRetryDelay;
+            LogPublishFailed(logger, failed.Count, due.Count, settings.Delivery.RelayRetryDelay.TotalSeconds, failed.First().Error);
+            await store.ReleaseOutboxLeasesAsync([.. failed.Select(item => item.MessageId)], now + settings.Delivery.OutboxLease, retryAt, stoppingToken);
+        }
+
+        return due.Count;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not lease due rows; leased rows will be published again when their lease expires")]
     private static partial void LogRelayFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Outbox relay could not publish {Failed} of {Leased} row(s) to the broker; they are tried again in {RetrySeconds} s")]
+    private static partial void LogPublishFailed(ILogger logger, int failed, int leased, double retrySeconds, Exception exception);
 }

@@ -284,6 +284,28 @@ public sealed partial class GatewayStore : IAsyncDisposable
     }
 
     /// <summary>
+    /// Shortens the lease of rows the relay could not publish so they come due again at <paramref name="retryAt"/>
+    /// rather than when the lease runs out. Only rows still under the lease the relay took are touched.
+    /// </summary>
+    public async Task ReleaseOutboxLeasesAsync(IReadOnlyCollection<Guid> messageIds, DateTimeOffset leasedUntil, DateTimeOffset retryAt, CancellationToken cancellationToken)
+    {
+        if (messageIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        foreach (var id in messageIds)
+        {
+            await ExecuteAsync(connection, transaction, "UPDATE outbox SET lease_until = @retry WHERE message_id = @id AND lease_until = @leased", cancellationToken,
+                ("retry", Ms(retryAt)), ("id", id.ToString()), ("leased", Ms(leasedUntil)));
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    /// <summary>
     /// Moves a due message to InFlight and counts the attempt; null when it is not due, already delivered, or
     /// being delivered by another consumer whose lease has not expired (a duplicate broker message).
     /// </summary>

@@ -265,6 +265,17 @@ public sealed class FaultInjectionTests(RabbitMqFixture rabbit, PostgresFixture 
         });
         output.WriteLine(line);
         output.WriteLine($"process logs: {federation.LogDirectory}");
+        if (report.Problems.Count > 0)
+        {
+            // The logs stay on the CI machine; the warnings of the gateway's own components travel with the failure.
+            foreach (var file in Directory.EnumerateFiles(federation.LogDirectory, "*.log"))
+            {
+                foreach (var warning in File.ReadLines(file).Where(text => text.Contains(" warn: Gateway.", StringComparison.Ordinal) || text.Contains(" fail: Gateway.", StringComparison.Ordinal)).Take(20))
+                {
+                    output.WriteLine($"{Path.GetFileName(file)}: {(warning.Length > 400 ? warning[..400] : warning)}");
+                }
+            }
+        }
 
         Assert.True(report.Problems.Count == 0, $"{federation.Scenario}: {report.Summary}\n{string.Join('\n', report.Problems)}");
         Assert.Equal(Referrals, report.Accepted);

@@ -92,9 +92,10 @@ internal sealed class GatewayNode : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<GatewayNode> StartAsync(GatewayNodeOptions options)
+    /// <param name="replaceServices">Swaps a service for a misbehaving one (a broker that never confirms, say).</param>
+    public static async Task<GatewayNode> StartAsync(GatewayNodeOptions options, Action<IServiceCollection>? replaceServices = null)
     {
-        var app = await GatewayHost.BuildAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning));
+        var app = await GatewayHost.BuildAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning), replaceServices: replaceServices);
         await app.StartAsync();
         return new GatewayNode(app, options, app.Services.GetRequiredService<NodeIdentity>());
     }

@@ -16,6 +16,7 @@ internal sealed class TcpFaultProxy : IAsyncDisposable
     private TcpListener? _listener;
     private Task _accepting = Task.CompletedTask;
     private int _delayedConnectionsLeft;
+    private bool _stalled;
 
     private TcpFaultProxy(int port, int targetPort)
     {
@@ -38,6 +39,13 @@ internal sealed class TcpFaultProxy : IAsyncDisposable
     }
 
     public int Connections { get; private set; }
+
+    /// <summary>Keep open connections open but pass no byte either way: a network path that silently drops traffic.</summary>
+    public bool Stalled
+    {
+        get => Volatile.Read(ref _stalled);
+        set => Volatile.Write(ref _stalled, value);
+    }
 
     public static TcpFaultProxy Start(int targetPort)
     {
@@ -169,7 +177,16 @@ internal sealed class TcpFaultProxy : IAsyncDisposable
                 }
             }
 
+            await WhileStalledAsync();
             await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
+        }
+    }
+
+    private async Task WhileStalledAsync()
+    {
+        while (Stalled)
+        {
+            await Task.Delay(20, _stop.Token);
         }
     }
 
@@ -191,6 +208,7 @@ internal sealed class TcpFaultProxy : IAsyncDisposable
                 delay = TimeSpan.Zero;
             }
 
+            await WhileStalledAsync();
             await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
         }
     }

@@ -73,9 +73,9 @@ internal sealed class TestFederation : IAsyncDisposable
     /// <summary>The port <paramref name="nodeId"/>'s peer listener uses.</summary>
     public int PeerPortOf(string nodeId) => Dev.Node(nodeId).PeerPort;
 
-    public async Task<GatewayNode> StartAsync(GatewayNodeOptions options)
+    public async Task<GatewayNode> StartAsync(GatewayNodeOptions options, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? replaceServices = null)
     {
-        var node = await GatewayNode.StartAsync(options);
+        var node = await GatewayNode.StartAsync(options, replaceServices);
         _nodes.Add(node);
         return node;
     }
