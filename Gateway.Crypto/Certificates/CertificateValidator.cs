@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
 namespace Gateway.Crypto.Certificates;
@@ -6,9 +8,20 @@ namespace Gateway.Crypto.Certificates;
 /// Judges a partner's certificate for one role: chain to the configured trust anchor (and nothing else),
 /// validity now, key usage for the role, and revocation when CRLs are configured. Pins are checked by the
 /// peer directory, which knows which certificates each peer registered.
+/// Built chains are remembered (a partner sends the same few certificates with every envelope, receipt and TLS
+/// handshake, and building a chain costs more than verifying a signature): a remembered chain is used only while every
+/// certificate in it is within its validity period and for at most <see cref="ChainReuse"/>; validity of the
+/// certificate itself, key usage and revocation are judged on every call.
 /// </summary>
 public sealed class CertificateValidator(TimeProvider time, CrlStore crls)
 {
+    /// <summary>How long a built chain is reused before it is built again.</summary>
+    public static readonly TimeSpan ChainReuse = TimeSpan.FromMinutes(10);
+
+    private const int MaxRememberedChains = 1024;
+
+    private readonly ConcurrentDictionary<string, RememberedChain> _chains = new(StringComparer.Ordinal);
+
     public CertificateValidator(TimeProvider time)
         : this(time, CrlStore.Empty)
     {
@@ -36,20 +49,10 @@ public sealed class CertificateValidator(TimeProvider time, CrlStore crls)
             return Fail(EnvelopeErrorCodes.KeyUsageInvalid, $"certificate {certificate.Subject} {usageProblem}");
         }
 
-        using var chain = CreateChain(trustAnchor, intermediates);
-        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
-        if (!chain.Build(certificate))
+        var (elements, failure) = Chain(certificate, trustAnchor, intermediates, now);
+        if (failure is not null)
         {
-            var statuses = chain.ChainStatus.Select(status => status.Status).Aggregate(X509ChainStatusFlags.NoError, (all, flag) => all | flag);
-            return statuses.HasFlag(X509ChainStatusFlags.NotTimeValid)
-                ? Fail(EnvelopeErrorCodes.CertificateExpired, $"a certificate in the chain of {certificate.Subject} is outside its validity period")
-                : Fail(EnvelopeErrorCodes.ChainInvalid, $"certificate {certificate.Subject} does not chain to the trust anchor {trustAnchor.Subject} ({statuses})");
-        }
-
-        var elements = chain.ChainElements.Select(element => element.Certificate).ToList();
-        if (!elements[^1].RawData.AsSpan().SequenceEqual(trustAnchor.RawData))
-        {
-            return Fail(EnvelopeErrorCodes.ChainInvalid, $"certificate {certificate.Subject} chains to another root than its trust anchor");
+            return failure;
         }
 
         var warnings = new List<string>();
@@ -62,6 +65,47 @@ public sealed class CertificateValidator(TimeProvider time, CrlStore crls)
         }
 
         return new CertificateValidationResult { Warnings = warnings };
+    }
+
+    /// <summary>The chain from <paramref name="certificate"/> to <paramref name="trustAnchor"/> valid at <paramref name="now"/>, remembered or built.</summary>
+    private (IReadOnlyList<X509Certificate2> Elements, CertificateValidationResult? Failure) Chain(
+        X509Certificate2 certificate, X509Certificate2 trustAnchor, IEnumerable<X509Certificate2>? intermediates, DateTimeOffset now)
+    {
+        var extra = intermediates as IReadOnlyCollection<X509Certificate2> ?? intermediates?.ToList() ?? [];
+        var key = string.Join('|', new[] { certificate, trustAnchor }.Concat(extra).Select(item => item.GetCertHashString(HashAlgorithmName.SHA256)));
+        if (_chains.TryGetValue(key, out var remembered) && remembered.UsableAt(now))
+        {
+            return (remembered.Elements, null);
+        }
+
+        using var chain = CreateChain(trustAnchor, extra);
+        chain.ChainPolicy.VerificationTime = now.UtcDateTime;
+        if (!chain.Build(certificate))
+        {
+            var statuses = chain.ChainStatus.Select(status => status.Status).Aggregate(X509ChainStatusFlags.NoError, (all, flag) => all | flag);
+            return ([], statuses.HasFlag(X509ChainStatusFlags.NotTimeValid)
+                ? Fail(EnvelopeErrorCodes.CertificateExpired, $"a certificate in the chain of {certificate.Subject} is outside its validity period")
+                : Fail(EnvelopeErrorCodes.ChainInvalid, $"certificate {certificate.Subject} does not chain to the trust anchor {trustAnchor.Subject} ({statuses})"));
+        }
+
+        // Copies: the chain's own element certificates go with the chain when it is disposed.
+        var elements = chain.ChainElements.Select(element => X509CertificateLoader.LoadCertificate(element.Certificate.RawData)).ToList();
+        if (!elements[^1].RawData.AsSpan().SequenceEqual(trustAnchor.RawData))
+        {
+            return ([], Fail(EnvelopeErrorCodes.ChainInvalid, $"certificate {certificate.Subject} chains to another root than its trust anchor"));
+        }
+
+        if (_chains.Count >= MaxRememberedChains)
+        {
+            _chains.Clear();
+        }
+
+        _chains[key] = new RememberedChain(
+            elements,
+            elements.Max(element => new DateTimeOffset(element.NotBefore.ToUniversalTime())),
+            elements.Min(element => new DateTimeOffset(element.NotAfter.ToUniversalTime())),
+            now + ChainReuse);
+        return (elements, null);
     }
 
     /// <summary>True when <paramref name="certificate"/> chains to <paramref name="trustAnchor"/>, whatever else is wrong.</summary>
@@ -123,4 +167,10 @@ public sealed class CertificateValidator(TimeProvider time, CrlStore crls)
 
     private static CertificateValidationResult Fail(string code, string reason) =>
         new() { FailureCode = code, FailureReason = reason };
+
+    /// <summary>A chain that was valid when built: usable while all its certificates are and until it is due for rebuilding.</summary>
+    private sealed record RememberedChain(IReadOnlyList<X509Certificate2> Elements, DateTimeOffset ValidFrom, DateTimeOffset ValidUntil, DateTimeOffset RebuildAt)
+    {
+        public bool UsableAt(DateTimeOffset now) => now >= ValidFrom && now <= ValidUntil && now < RebuildAt;
+    }
 }

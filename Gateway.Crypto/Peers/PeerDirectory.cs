@@ -17,6 +17,9 @@ public sealed class PeerDirectory
 
     private readonly Dictionary<string, TrustedPeer> _byId;
 
+    /// <summary>Who registered each pin, per role: the first peer listing it, as a search in peer order finds it.</summary>
+    private readonly Dictionary<(CertificateRole Role, string Pin), TrustedPeer> _byPin = [];
+
     public PeerDirectory(PeerRegistryDocument document)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -36,6 +39,16 @@ public sealed class PeerDirectory
 
         Peers = peers;
         _byId = peers.ToDictionary(peer => peer.Id, StringComparer.Ordinal);
+        foreach (var peer in peers)
+        {
+            foreach (var role in new[] { CertificateRole.Tls, CertificateRole.Signing, CertificateRole.Encryption })
+            {
+                foreach (var registered in CertificatesOf(peer, role))
+                {
+                    _byPin.TryAdd((role, SpkiPin.Of(registered)), peer);
+                }
+            }
+        }
     }
 
     public SelfDocument Self { get; }
@@ -69,9 +82,7 @@ public sealed class PeerDirectory
         CertificateValidator validator,
         IEnumerable<X509Certificate2>? intermediates = null)
     {
-        var pin = SpkiPin.Of(certificate);
-        var peer = Peers.FirstOrDefault(candidate => CertificatesOf(candidate, role).Any(registered => SpkiPin.Of(registered) == pin));
-        if (peer is null)
+        if (!_byPin.TryGetValue((role, SpkiPin.Of(certificate)), out var peer))
         {
             var anchored = Peers.Any(candidate => validator.ChainsTo(certificate, candidate.TrustAnchor, intermediates));
             throw anchored

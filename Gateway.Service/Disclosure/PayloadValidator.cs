@@ -12,6 +12,10 @@ namespace Gateway.Service.Disclosure;
 /// </summary>
 public sealed class PayloadValidator
 {
+    // A valid body (the usual case) is answered by the cheap Flag evaluation; only an invalid one is evaluated again
+    // for the list of what is wrong.
+    private readonly EvaluationOptions _check = new() { OutputFormat = OutputFormat.Flag, RequireFormatValidation = true };
+
     private readonly EvaluationOptions _evaluation = new() { OutputFormat = OutputFormat.List, RequireFormatValidation = true };
 
     private readonly FrozenDictionary<string, JsonSchema> _schemas = MessageTypes.All.ToFrozenDictionary(
@@ -27,11 +31,12 @@ public sealed class PayloadValidator
             return [$"unknown message type {messageType}"];
         }
 
-        var result = schema.Evaluate(body, _evaluation);
-        if (result.IsValid)
+        if (schema.Evaluate(body, _check).IsValid)
         {
             return null;
         }
+
+        var result = schema.Evaluate(body, _evaluation);
 
         var problems = (result.Details ?? [])
             .Where(detail => detail.HasErrors && detail.Errors is not null)

@@ -41,9 +41,7 @@ internal static class PeerApi
         try
         {
             context.Features.Get<IHttpMaxRequestBodySizeFeature>()!.MaxRequestBodySize = limit;
-            using var buffer = new MemoryStream();
-            await request.Body.CopyToAsync(buffer, cancellationToken);
-            envelope = buffer.ToArray();
+            envelope = await ReadBodyAsync(request, limit, cancellationToken);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -77,5 +75,31 @@ internal static class PeerApi
             && Header(RoutingHeaders.From) is { } from && Header(RoutingHeaders.To) is { } to && Header(RoutingHeaders.MessageType) is { } type
             ? new RoutingValues(messageId, from, to, type)
             : null;
+    }
+
+    /// <summary>
+    /// The body in one array: read straight into an array of the declared length when there is one within the limit
+    /// (no growing buffer, no second copy — a 1 MiB envelope costs 1 MiB), through a buffer otherwise (chunked).
+    /// </summary>
+    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, long limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength is { } length && length <= limit)
+        {
+            var body = new byte[length];
+            try
+            {
+                await request.Body.ReadExactlyAsync(body, cancellationToken);
+            }
+            catch (EndOfStreamException exception)
+            {
+                throw new BadHttpRequestException("the body ended before its declared length", StatusCodes.Status400BadRequest, exception);
+            }
+
+            return body;
+        }
+
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, cancellationToken);
+        return buffer.ToArray();
     }
 }
