@@ -1,17 +1,24 @@
+using System.Security.Cryptography;
 using Gateway.Crypto.Identity;
 using Org.BouncyCastle.Asn1;
 using Org.BouncyCastle.Asn1.Cms;
 using Org.BouncyCastle.Asn1.Nist;
 using Org.BouncyCastle.Cms;
+using Org.BouncyCastle.Crypto;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.X509;
+using AlgorithmIdentifier = Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier;
 using Attribute = Org.BouncyCastle.Asn1.Cms.Attribute;
+using X509Certificate2 = System.Security.Cryptography.X509Certificates.X509Certificate2;
 
 namespace Gateway.Crypto.Cms;
 
 /// <summary>CMS SignedData (RFC 5652 §5) with encapsulated id-data content, one signer, signer certificate included.</summary>
 internal static class SignedDataCodec
 {
+    /// <summary>Partners sign with one certificate for months; 1,024 covers every partner's current and next.</summary>
+    private static readonly CertificateCache Certificates = new(capacity: 1024);
+
     private static readonly HashSet<string> AcceptedDigests =
     [
         NistObjectIdentifiers.IdSha256.Id, NistObjectIdentifiers.IdSha384.Id, NistObjectIdentifiers.IdSha512.Id,
@@ -19,21 +26,36 @@ internal static class SignedDataCodec
 
     public static byte[] Sign(byte[] content, SigningIdentity signer, DateTimeOffset signingTime)
     {
-        // Signed attributes: content-type and message-digest are added by BouncyCastle; signing-time comes from
-        // the caller's clock rather than BouncyCastle's, so tests and receipts agree on one time.
-        var signingTimeAttribute = new Attribute(
-            CmsAttributes.SigningTime, new DerSet(new Time(signingTime.UtcDateTime)));
-        var attributes = new AttributeTable(new Asn1EncodableVector(signingTimeAttribute));
+        // Built here rather than by CmsSignedDataGenerator so the content is digested by .NET, not BouncyCastle's
+        // managed SHA-256 (ten times slower); the structure is the one the generator wrote. Signing-time comes
+        // from the caller's clock, so tests and receipts agree on one time.
+        var digestAlgorithm = new AlgorithmIdentifier(NistObjectIdentifiers.IdSha256);
+        var signatureAlgorithm = (AlgorithmIdentifier)signer.SignatureFactory.AlgorithmDetails;
+        var protection = new CmsAlgorithmProtection(digestAlgorithm, CmsAlgorithmProtection.Signature, signatureAlgorithm);
 
-        var signerInfo = new SignerInfoGeneratorBuilder()
-            .WithSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(attributes))
-            .Build(signer.SignatureFactory, signer.BouncyCertificate);
+        // A DER SET sorts its members, so the order here does not reach the encoding.
+        var signedAttributes = new DerSet(new Asn1EncodableVector(
+            new Attribute(CmsAttributes.ContentType, new DerSet(CmsObjectIdentifiers.Data)),
+            new Attribute(CmsAttributes.SigningTime, new DerSet(new Time(signingTime.UtcDateTime))),
+            new Attribute(CmsAttributes.CmsAlgorithmProtect, new DerSet(protection)),
+            new Attribute(CmsAttributes.MessageDigest, new DerSet(new DerOctetString(SHA256.HashData(content))))));
 
-        var generator = new CmsSignedDataGenerator();
-        generator.AddSignerInfoGenerator(signerInfo);
-        generator.AddCertificate(signer.BouncyCertificate);
-        var signedData = generator.Generate(new CmsProcessableByteArray(content), encapsulate: true);
-        return signedData.ContentInfo.GetEncoded(Asn1Encodable.Der);
+        var certificate = signer.BouncyCertificate.CertificateStructure;
+        var signerInfo = new SignerInfo(
+            new SignerIdentifier(new IssuerAndSerialNumber(certificate)),
+            digestAlgorithm,
+            signedAttributes,
+            signatureAlgorithm,
+            new DerOctetString(SignAttributes(signer.SignatureFactory, signedAttributes)),
+            unauthenticatedAttributes: (Asn1Set?)null);
+
+        var signedData = new SignedData(
+            new DerSet(digestAlgorithm),
+            new ContentInfo(CmsObjectIdentifiers.Data, new DerOctetString(content)),
+            new DerSet(certificate),
+            crls: null,
+            new DerSet(signerInfo));
+        return new ContentInfo(CmsObjectIdentifiers.SignedData, signedData).GetEncoded(Asn1Encodable.Der);
     }
 
     /// <summary>
@@ -47,6 +69,7 @@ internal static class SignedDataCodec
         SignerInformation signer;
         List<X509Certificate> certificates;
         X509Certificate? signerCertificate;
+        byte[] content;
         try
         {
             var contentInfo = ContentInfo.GetInstance(Asn1Object.FromByteArray(encoded));
@@ -70,6 +93,10 @@ internal static class SignedDataCodec
             {
                 throw new EnvelopeException(EnvelopeErrorCodes.Malformed, "signed data must encapsulate id-data content");
             }
+
+            // Read once: digested for the message-digest attribute and returned as the content. RFC 5652 makes
+            // eContent an OCTET STRING; anything else is refused here as a broken structure.
+            content = Asn1OctetString.GetInstance(signedData.SignedData.EncapContentInfo.Content).GetOctets();
 
             if (signer.SignedAttributes is null)
             {
@@ -95,16 +122,29 @@ internal static class SignedDataCodec
             throw new EnvelopeException(EnvelopeErrorCodes.UnsupportedAlgorithm, $"digest algorithm {signer.DigestAlgorithmID.Algorithm.Id} is not accepted; sign with SHA-256");
         }
 
+        // .NET refusing a certificate BouncyCastle read is MALFORMED, but only once the signature is judged: it does
+        // not cover the certificates, and a bad signature has always been reported first.
+        CachedCertificate? signerEntry = null;
+        CryptographicException? unreadable = null;
+        try
+        {
+            signerEntry = Certificates.Get(signerCertificate.GetEncoded());
+        }
+        catch (CryptographicException exception)
+        {
+            unreadable = exception;
+        }
+
         bool verified;
         try
         {
             // Verify against the bare key: the certificate's validity is judged by CertificateValidator, with
-            // its own codes, not folded into a signature failure here. A public key BouncyCastle cannot decode
-            // (FormatException: not a point) verifies nothing either.
-            verified = signer.Verify(signerCertificate.GetPublicKey());
+            // its own codes, not folded into a signature failure here. A public key that does not decode
+            // (FormatException: not a point; IOException: a broken RSA key) verifies nothing either.
+            verified = SignerInfoVerifier.Verify(signer, content, signerEntry, signerCertificate);
         }
         catch (Exception exception) when (exception is CmsException or SecurityUtilityException or InvalidOperationException or ArgumentException or InvalidCastException
-            or FormatException)
+            or FormatException or IOException or CryptographicException)
         {
             throw new EnvelopeException(EnvelopeErrorCodes.SignatureInvalid, "the signature could not be verified", exception);
         }
@@ -118,27 +158,40 @@ internal static class SignedDataCodec
             ? new DateTimeOffset(Time.GetInstance(attribute.AttrValues[0]).ToDateTime().ToUniversalTime())
             : (DateTimeOffset?)null;
 
-        System.Security.Cryptography.X509Certificates.X509Certificate2 dotNetSignerCertificate;
-        List<System.Security.Cryptography.X509Certificates.X509Certificate2> included;
+        var dotNetSignerCertificate = signerEntry?.Certificate ?? throw CertificateUnreadable(unreadable!);
+        List<X509Certificate2> included;
         try
         {
-            dotNetSignerCertificate = BouncyConvert.ToDotNet(signerCertificate);
-            included = certificates.Where(c => !c.Equals(signerCertificate)).Select(BouncyConvert.ToDotNet).ToList();
+            included = certificates.Where(c => !c.Equals(signerCertificate)).Select(c => Certificates.Get(c.GetEncoded()).Certificate).ToList();
         }
-        catch (System.Security.Cryptography.CryptographicException exception)
+        catch (CryptographicException exception)
         {
-            // BouncyCastle reads some certificates .NET refuses (a name value of an unknown string type, say); the
-            // signature does not cover certificates, so this is reached after a valid signature.
-            throw new EnvelopeException(EnvelopeErrorCodes.Malformed, "a certificate in the signed data is not a valid X.509 certificate", exception);
+            throw CertificateUnreadable(exception);
         }
 
         return new SignedContent
         {
-            Content = Asn1OctetString.GetInstance(signedData.SignedData.EncapContentInfo.Content).GetOctets(),
+            Content = content,
             SignerCertificate = dotNetSignerCertificate,
             IncludedCertificates = included,
             SigningTime = signingTime,
         };
+    }
+
+    // BouncyCastle reads some certificates .NET refuses (a name value of an unknown string type, say).
+    private static EnvelopeException CertificateUnreadable(CryptographicException exception) =>
+        new(EnvelopeErrorCodes.Malformed, "a certificate in the signed data is not a valid X.509 certificate", exception);
+
+    private static byte[] SignAttributes(ISignatureFactory factory, Asn1Set signedAttributes)
+    {
+        // RFC 5652 §5.4: the signature covers the DER of the attributes as a SET, not as the [0] IMPLICIT field.
+        var calculator = factory.CreateCalculator();
+        using (var stream = calculator.Stream)
+        {
+            signedAttributes.EncodeTo(stream, Asn1Encodable.Der);
+        }
+
+        return calculator.GetResult().Collect();
     }
 
     internal static bool IsParseFailure(Exception exception) =>
