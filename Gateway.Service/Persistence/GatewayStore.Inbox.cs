@@ -13,11 +13,17 @@ public sealed partial class GatewayStore
         return await ReadAllAsync(command, ReadInbound, cancellationToken);
     }
 
+    /// <summary>The inbox processor's poll: served by the partial index ix_inbound_pending, whose predicate is the same text.</summary>
+    internal const string PendingInboundQuery =
+        "SELECT " + InboundColumns + " FROM inbound_messages WHERE " + PendingInbound + " ORDER BY received_at, message_id LIMIT @max";
+
+    private const string PendingInbound = "processed_at IS NULL OR published_at IS NULL";
+
     /// <summary>Received messages the node has not acted on or not announced yet, oldest first.</summary>
     public async Task<IReadOnlyList<InboundMessage>> ListUnprocessedInboundAsync(int max, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, $"SELECT {InboundColumns} FROM inbound_messages WHERE processed_at IS NULL OR published_at IS NULL ORDER BY received_at, message_id LIMIT @max", ("max", max));
+        await using var command = Command(connection, null, PendingInboundQuery, ("max", max));
         return await ReadAllAsync(command, ReadInbound, cancellationToken);
     }
 

@@ -102,7 +102,7 @@ public sealed partial class GatewayStore : IAsyncDisposable
                 content_erased_at BIGINT NULL,
                 erasure_reason TEXT NULL);
             CREATE INDEX IF NOT EXISTS ix_inbound_conversation ON inbound_messages (sender_id, conversation_id);
-            CREATE INDEX IF NOT EXISTS ix_inbound_unprocessed ON inbound_messages (processed_at, published_at);
+            CREATE INDEX IF NOT EXISTS ix_inbound_pending ON inbound_messages (received_at, message_id) WHERE {PendingInbound};
             CREATE TABLE IF NOT EXISTS consents (
                 consent_id TEXT PRIMARY KEY,
                 subject_ref TEXT NOT NULL,

@@ -29,6 +29,37 @@ public sealed class PostgresGatewayStoreTests(PostgresFixture server) : GatewayS
         Assert.Empty(await second.CountOutboundByStateAsync(Ct));
     }
 
+    [Fact]
+    public async Task The_inbox_poll_reads_pending_rows_through_their_partial_index_not_the_whole_table()
+    {
+        var connectionString = await CreateDatabaseAsync(Ct);
+        await using (var store = new GatewayStore(StorageProvider.Postgres, connectionString))
+        {
+            await store.InitializeAsync(Ct);
+        }
+
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(Ct);
+        await using (var noSeqScan = new NpgsqlCommand("SET enable_seqscan = off", connection))
+        {
+            // An empty table would be scanned whatever the indexes; this asks which index the planner can use.
+            await noSeqScan.ExecuteNonQueryAsync(Ct);
+        }
+
+        await using var explain = new NpgsqlCommand("EXPLAIN " + GatewayStore.PendingInboundQuery, connection);
+        explain.Parameters.AddWithValue("max", 50);
+        var plan = new List<string>();
+        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        {
+            while (await reader.ReadAsync(Ct))
+            {
+                plan.Add(reader.GetString(0));
+            }
+        }
+
+        Assert.Contains(plan, line => line.Contains("ix_inbound_pending", StringComparison.Ordinal));
+    }
+
     protected override async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken)
     {
         var name = "gateway_store_" + Guid.NewGuid().ToString("N");
