@@ -114,29 +114,63 @@ public sealed partial class GatewayStore
         return [.. (await ReadAllAsync(command, ReadOutbound, cancellationToken)).Select(message => message with { Envelope = null, Content = null })];
     }
 
-    /// <summary>Per peer: messages by state, delivered in the last day, the oldest undelivered, the last delivery.</summary>
+    /// <summary>Messages not settled for good, and Failed ones (which wait for an operator): ix_outbound_open holds only these.</summary>
+    internal const string OpenStates = "state IN ('Queued', 'InFlight', 'RetryWaiting', 'Failed', 'Suspended')";
+
+    /// <summary>Counts of the open states per peer, with the oldest creation time of each.</summary>
+    internal const string OpenStatesQuery =
+        "SELECT peer_id, state, COUNT(*), MIN(created_at) FROM outbound_messages WHERE " + OpenStates + " GROUP BY peer_id, state";
+
+    /// <summary>
+    /// Every peer ever sent to, with its last delivery and its deliveries since @day: the distinct peers are walked
+    /// through the index (a recursive "next peer after this one"), and each peer's figures read from
+    /// ix_outbound_peer_delivered, so the cost follows the number of peers and the last day's deliveries, not the
+    /// history. delivered_at is set only when a message is Delivered.
+    /// </summary>
+    internal const string DeliveriesQuery = """
+        WITH RECURSIVE peers(peer_id) AS (
+            SELECT MIN(peer_id) FROM outbound_messages
+            UNION ALL
+            SELECT (SELECT MIN(o.peer_id) FROM outbound_messages o WHERE o.peer_id > peers.peer_id) FROM peers WHERE peers.peer_id IS NOT NULL)
+        SELECT peer_id,
+            (SELECT MAX(m.delivered_at) FROM outbound_messages m WHERE m.peer_id = peers.peer_id),
+            (SELECT COUNT(*) FROM outbound_messages m WHERE m.peer_id = peers.peer_id AND m.delivered_at >= @day)
+        FROM peers WHERE peer_id IS NOT NULL
+        """;
+
+    /// <summary>
+    /// Every peer's share of the queue. It runs every few seconds on every replica (metrics), so it reads through
+    /// indexes that grow with the open queue and the number of peers, never with the delivered history.
+    /// </summary>
     public async Task<IReadOnlyList<PeerQueueSummary>> SummarizePeersAsync(DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await using var command = Command(connection, null, """
-            SELECT peer_id,
-                SUM(CASE WHEN state = 'Queued' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'InFlight' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN state = 'RetryWaiting' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'Failed' THEN 1 ELSE 0 END),
-                SUM(CASE WHEN state = 'Suspended' THEN 1 ELSE 0 END), SUM(CASE WHEN state = 'Delivered' AND delivered_at >= @day THEN 1 ELSE 0 END),
-                MIN(CASE WHEN state IN ('Queued', 'InFlight', 'RetryWaiting', 'Suspended') THEN created_at END), MAX(delivered_at)
-            FROM outbound_messages GROUP BY peer_id
-            """, ("day", Ms(now - TimeSpan.FromDays(1))));
-        return await ReadAllAsync(command, reader => new PeerQueueSummary
+        var open = new List<(string PeerId, DeliveryState State, int Count, DateTimeOffset Oldest)>();
+        await using (var command = Command(connection, null, OpenStatesQuery))
         {
-            PeerId = reader.GetString(0),
-            Queued = Int(reader, 1),
-            InFlight = Int(reader, 2),
-            RetryWaiting = Int(reader, 3),
-            Failed = Int(reader, 4),
-            Suspended = Int(reader, 5),
-            DeliveredLastDay = Int(reader, 6),
-            OldestUndeliveredAt = reader.IsDBNull(7) ? null : FromMs(reader.GetInt64(7)),
-            LastDeliveredAt = reader.IsDBNull(8) ? null : FromMs(reader.GetInt64(8)),
+            open.AddRange(await ReadAllAsync(command, reader =>
+                (reader.GetString(0), Enum.Parse<DeliveryState>(reader.GetString(1)), Int(reader, 2), FromMs(reader.GetInt64(3))), cancellationToken));
+        }
+
+        await using var deliveries = Command(connection, null, DeliveriesQuery, ("day", Ms(now - TimeSpan.FromDays(1))));
+        return await ReadAllAsync(deliveries, reader =>
+        {
+            var peer = reader.GetString(0);
+            var states = open.Where(item => item.PeerId == peer).ToList();
+            int Count(DeliveryState state) => states.Where(item => item.State == state).Sum(item => item.Count);
+            var undelivered = states.Where(item => item.State != DeliveryState.Failed).Select(item => (DateTimeOffset?)item.Oldest);
+            return new PeerQueueSummary
+            {
+                PeerId = peer,
+                Queued = Count(DeliveryState.Queued),
+                InFlight = Count(DeliveryState.InFlight),
+                RetryWaiting = Count(DeliveryState.RetryWaiting),
+                Failed = Count(DeliveryState.Failed),
+                Suspended = Count(DeliveryState.Suspended),
+                DeliveredLastDay = Int(reader, 2),
+                OldestUndeliveredAt = undelivered.Min(),
+                LastDeliveredAt = reader.IsDBNull(1) ? null : FromMs(reader.GetInt64(1)),
+            };
         }, cancellationToken);
     }
 

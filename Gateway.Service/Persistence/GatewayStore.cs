@@ -58,6 +58,8 @@ public sealed partial class GatewayStore : IAsyncDisposable
                 updated_at BIGINT NOT NULL);
             CREATE INDEX IF NOT EXISTS ix_outbound_peer_state ON outbound_messages (peer_id, state);
             CREATE INDEX IF NOT EXISTS ix_outbound_consent ON outbound_messages (consent_id);
+            CREATE INDEX IF NOT EXISTS ix_outbound_open ON outbound_messages (peer_id, state, created_at) WHERE {OpenStates};
+            CREATE INDEX IF NOT EXISTS ix_outbound_peer_delivered ON outbound_messages (peer_id, delivered_at);
             CREATE TABLE IF NOT EXISTS message_transitions (
                 seq {_dialect.AutoIncrementKey},
                 message_id TEXT NOT NULL,

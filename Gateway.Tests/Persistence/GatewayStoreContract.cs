@@ -465,6 +465,46 @@ public abstract class GatewayStoreContract : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_peer_is_summarised_with_its_open_states_the_last_days_deliveries_and_its_last_delivery_ever()
+    {
+        var threeDaysAgo = T0 - TimeSpan.FromDays(3);
+        await Store.AddOutboundAsync(NewOutbound(), Ct);
+        await Store.AddOutboundAsync(NewOutbound(), Ct);
+        await AddAndClaimAsync(T0);
+        var oldDelivery = await AddAndClaimAsync(threeDaysAgo);
+        await Store.CompleteAttemptAsync(Delivered(oldDelivery.MessageId, attempt: 1, threeDaysAgo, threeDaysAgo + TimeSpan.FromSeconds(1), RandomBytes(600)), Ct);
+        var recentDelivery = await AddAndClaimAsync(T0);
+        await Store.CompleteAttemptAsync(Delivered(recentDelivery.MessageId, attempt: 1, T0, T0 + TimeSpan.FromSeconds(1), RandomBytes(600)), Ct);
+
+        // Another peer with nothing delivered in the last day: it is still listed, with its last delivery.
+        var latvian = NewOutbound(nextAttemptAt: threeDaysAgo) with { PeerId = "LV-NGO-SAFEHOUSE" };
+        await Store.AddOutboundAsync(latvian, Ct);
+        await Store.TryStartAttemptAsync(latvian.MessageId, threeDaysAgo, AttemptLease, Ct);
+        await Store.CompleteAttemptAsync(Delivered(latvian.MessageId, attempt: 1, threeDaysAgo, threeDaysAgo + TimeSpan.FromSeconds(2), RandomBytes(600)), Ct);
+        var waiting = NewOutbound(nextAttemptAt: T0) with { PeerId = "LV-NGO-SAFEHOUSE" };
+        await Store.AddOutboundAsync(waiting, Ct);
+        await Store.TryStartAttemptAsync(waiting.MessageId, T0, AttemptLease, Ct);
+        await Store.CompleteAttemptAsync(RetryWaiting(waiting.MessageId, attempt: 1, T0, T0 + TimeSpan.FromSeconds(1), T0 + TimeSpan.FromMinutes(5)), Ct);
+
+        var summaries = (await Store.SummarizePeersAsync(T0 + TimeSpan.FromMinutes(1), Ct)).OrderBy(summary => summary.PeerId, StringComparer.Ordinal).ToList();
+
+        Assert.Equal(
+            [
+                new PeerQueueSummary
+                {
+                    PeerId = "FI-NRM", Queued = 2, InFlight = 1, DeliveredLastDay = 1,
+                    OldestUndeliveredAt = T0 - TimeSpan.FromSeconds(30), LastDeliveredAt = T0 + TimeSpan.FromSeconds(1),
+                },
+                new PeerQueueSummary
+                {
+                    PeerId = "LV-NGO-SAFEHOUSE", RetryWaiting = 1,
+                    OldestUndeliveredAt = T0 - TimeSpan.FromSeconds(30), LastDeliveredAt = threeDaysAgo + TimeSpan.FromSeconds(2),
+                },
+            ],
+            summaries);
+    }
+
+    [Fact]
     public async Task Empty_store_counts_no_outbound_state()
     {
         Assert.Empty(await Store.CountOutboundByStateAsync(Ct));

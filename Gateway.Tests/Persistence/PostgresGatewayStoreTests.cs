@@ -32,6 +32,24 @@ public sealed class PostgresGatewayStoreTests(PostgresFixture server) : GatewayS
     [Fact]
     public async Task The_inbox_poll_reads_pending_rows_through_their_partial_index_not_the_whole_table()
     {
+        var plan = await PlanAsync(GatewayStore.PendingInboundQuery, [("max", 50)]);
+
+        Assert.Contains("ix_inbound_pending", plan, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_queue_summary_reads_through_its_indexes_so_the_delivered_history_does_not_make_it_slower()
+    {
+        var plan = await PlanAsync(GatewayStore.OpenStatesQuery, []) + await PlanAsync(GatewayStore.DeliveriesQuery, [("day", 0L)]);
+
+        Assert.Contains("ix_outbound_open", plan, StringComparison.Ordinal);
+        Assert.Contains("ix_outbound_peer_delivered", plan, StringComparison.Ordinal);
+        Assert.DoesNotContain("Seq Scan", plan, StringComparison.Ordinal);
+    }
+
+    /// <summary>The plan PostgreSQL chooses when it may not scan a table sequentially (an empty table would be scanned whatever the indexes).</summary>
+    private async Task<string> PlanAsync(string query, (string Name, object Value)[] parameters)
+    {
         var connectionString = await CreateDatabaseAsync(Ct);
         await using (var store = new GatewayStore(StorageProvider.Postgres, connectionString))
         {
@@ -42,22 +60,23 @@ public sealed class PostgresGatewayStoreTests(PostgresFixture server) : GatewayS
         await connection.OpenAsync(Ct);
         await using (var noSeqScan = new NpgsqlCommand("SET enable_seqscan = off", connection))
         {
-            // An empty table would be scanned whatever the indexes; this asks which index the planner can use.
             await noSeqScan.ExecuteNonQueryAsync(Ct);
         }
 
-        await using var explain = new NpgsqlCommand("EXPLAIN " + GatewayStore.PendingInboundQuery, connection);
-        explain.Parameters.AddWithValue("max", 50);
-        var plan = new List<string>();
-        await using (var reader = await explain.ExecuteReaderAsync(Ct))
+        await using var explain = new NpgsqlCommand("EXPLAIN " + query, connection);
+        foreach (var (name, value) in parameters)
         {
-            while (await reader.ReadAsync(Ct))
-            {
-                plan.Add(reader.GetString(0));
-            }
+            explain.Parameters.AddWithValue(name, value);
         }
 
-        Assert.Contains(plan, line => line.Contains("ix_inbound_pending", StringComparison.Ordinal));
+        var plan = new System.Text.StringBuilder();
+        await using var reader = await explain.ExecuteReaderAsync(Ct);
+        while (await reader.ReadAsync(Ct))
+        {
+            plan.AppendLine(reader.GetString(0));
+        }
+
+        return plan.ToString();
     }
 
     protected override async Task<string> CreateDatabaseAsync(CancellationToken cancellationToken)
