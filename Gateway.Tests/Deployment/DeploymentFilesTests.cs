@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Deployment;
 
@@ -13,7 +13,7 @@ public sealed class DeploymentFilesTests
     /// <summary>The first run may install the packages.</summary>
     private static readonly TimeSpan ScriptDeadline = TimeSpan.FromMinutes(5);
 
-    private static readonly string Root = FindRepositoryRoot();
+    private static readonly string Root = BashScript.RepositoryRoot;
 
     private static readonly string Script = Path.Combine(Root, "deploy", "check-deployment.sh");
 
@@ -109,52 +109,5 @@ public sealed class DeploymentFilesTests
         Assert.Contains("Unknown key 'NoNewPrivilege'", result.Output);
     }
 
-    private static async Task<ScriptResult> RunScriptAsync(params string[] arguments)
-    {
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = Root,
-        };
-        start.ArgumentList.Add(Script);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var deadline = new CancellationTokenSource(ScriptDeadline);
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"check-deployment.sh did not finish within {ScriptDeadline}");
-        }
-
-        return new ScriptResult(process.ExitCode, await output, await error);
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Gateway.sln above {AppContext.BaseDirectory}");
-    }
-
-    private sealed record ScriptResult(int ExitCode, string Output, string Error);
+    private static Task<ScriptResult> RunScriptAsync(params string[] arguments) => BashScript.RunAsync(Script, ScriptDeadline, arguments);
 }

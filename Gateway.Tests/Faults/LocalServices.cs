@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using Gateway.Tests.Infrastructure;
 
 namespace Gateway.Tests.Faults;
 
 /// <summary>The project's own scripts in <c>deploy/local/</c> that start and stop RabbitMQ and PostgreSQL (DESIGN §12).</summary>
 internal static class LocalServices
 {
-    public static string RepositoryRoot { get; } = FindRepositoryRoot();
+    public static string RepositoryRoot => BashScript.RepositoryRoot;
 
     public static string Script(string name) => Path.Combine(RepositoryRoot, "deploy", "local", name);
 
@@ -19,36 +20,8 @@ internal static class LocalServices
             throw new InvalidOperationException($"{path} is missing");
         }
 
-        var start = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-            WorkingDirectory = RepositoryRoot,
-        };
-        start.ArgumentList.Add(path);
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start)!;
-        process.StandardInput.Close();
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{script} {string.Join(' ', arguments)} did not finish in {timeout.TotalSeconds} s");
-        }
-
-        return (process.ExitCode, await output + await error);
+        var result = await BashScript.RunAsync(path, timeout, arguments);
+        return (result.ExitCode, result.Output + result.Error);
     }
 
     /// <summary>Runs a script command that must succeed.</summary>
@@ -102,16 +75,5 @@ internal static class LocalServices
 
             await Task.Delay(200);
         }
-    }
-
-    private static string FindRepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} holds Gateway.sln");
     }
 }
