@@ -40,10 +40,7 @@ internal sealed partial class InboxProcessor(
         {
             try
             {
-                foreach (var message in await store.ListUnprocessedInboundAsync(50, stoppingToken))
-                {
-                    await ProcessAsync(message, stoppingToken);
-                }
+                await ProcessAsync(await store.ListUnprocessedInboundAsync(50, stoppingToken), stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -61,33 +58,48 @@ internal sealed partial class InboxProcessor(
         }
     }
 
-    /// <summary>Acts first, then announces: erasure never waits for the broker, and the event is published at least once.</summary>
-    private async Task ProcessAsync(InboundMessage message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Acts first, then announces: erasure never waits for the broker, and each event is published at least once.
+    /// Messages that need only their mark are settled together; the rest one by one.
+    /// </summary>
+    private async Task ProcessAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
-        if (message.ProcessedAt is null)
+        var now = time.GetUtcNow();
+        var unsettled = messages.Where(message => message.ProcessedAt is null).ToList();
+        var settled = await store.SettlePlainInboundAsync([.. unsettled.Select(message => message.MessageId)], now, cancellationToken);
+        foreach (var message in unsettled.Where(message => !settled.Contains(message.MessageId)))
         {
-            await ActAsync(message, time.GetUtcNow(), cancellationToken);
+            await ActAsync(message, now, cancellationToken);
         }
 
-        if (message.PublishedAt is null)
+        // In the order received; what was sent is marked even when a later send fails (the rest go at the next poll).
+        var published = new List<Guid>();
+        try
         {
-            await BrokerSend.SendAsync(
-                sendEndpoints,
-                EventsAddress(options.Value),
-                new MessageReceived
-                {
-                    Node = identity.NodeId,
-                    MessageId = message.MessageId,
-                    MessageType = message.MessageType,
-                    From = message.SenderId,
-                    ConversationId = message.ConversationId,
-                    InReplyTo = message.InReplyTo,
-                    Purpose = message.Purpose,
-                    ReceivedAt = message.ReceivedAt,
-                },
-                options.Value.Delivery.BrokerSendTimeout,
-                cancellationToken);
-            await store.MarkInboundPublishedAsync(message.MessageId, time.GetUtcNow(), cancellationToken);
+            foreach (var message in messages.Where(message => message.PublishedAt is null))
+            {
+                await BrokerSend.SendAsync(
+                    sendEndpoints,
+                    EventsAddress(options.Value),
+                    new MessageReceived
+                    {
+                        Node = identity.NodeId,
+                        MessageId = message.MessageId,
+                        MessageType = message.MessageType,
+                        From = message.SenderId,
+                        ConversationId = message.ConversationId,
+                        InReplyTo = message.InReplyTo,
+                        Purpose = message.Purpose,
+                        ReceivedAt = message.ReceivedAt,
+                    },
+                    options.Value.Delivery.BrokerSendTimeout,
+                    cancellationToken);
+                published.Add(message.MessageId);
+            }
+        }
+        finally
+        {
+            await store.MarkInboundPublishedAsync(published, time.GetUtcNow(), CancellationToken.None);
         }
     }
 

@@ -20,8 +20,17 @@ public sealed partial class GatewayStore
     }
 
     /// <summary>Appends inside the caller's transaction, so the line and what it records commit together.</summary>
-    private async Task<AuditEntry> AppendAuditAsync(DbConnection connection, DbTransaction transaction, AuditEntry entry, CancellationToken cancellationToken)
+    private async Task<AuditEntry> AppendAuditAsync(DbConnection connection, DbTransaction transaction, AuditEntry entry, CancellationToken cancellationToken) =>
+        (await AppendAuditAsync(connection, transaction, [entry], cancellationToken))[0];
+
+    /// <summary>Appends the lines in order, taking the chain's lock and reading its head once for all of them.</summary>
+    private async Task<IReadOnlyList<AuditEntry>> AppendAuditAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
+        if (entries.Count == 0)
+        {
+            return [];
+        }
+
         if (_dialect.AuditLockSql.Length > 0)
         {
             await ExecuteAsync(connection, transaction, _dialect.AuditLockSql, cancellationToken);
@@ -39,15 +48,22 @@ public sealed partial class GatewayStore
             }
         }
 
-        var chained = entry with { Sequence = previousSequence + 1, PreviousHash = previousHash };
-        chained = chained with { Hash = AuditChain.HashOf(chained) };
-        await ExecuteAsync(connection, transaction, """
+        var chained = new List<AuditEntry>(entries.Count);
+        foreach (var entry in entries)
+        {
+            var line = entry with { Sequence = previousSequence + 1, PreviousHash = previousHash };
+            line = line with { Hash = AuditChain.HashOf(line) };
+            chained.Add(line);
+            (previousSequence, previousHash) = (line.Sequence, line.Hash);
+        }
+
+        await ExecuteAllAsync(connection, transaction, [.. chained.Select(line => new Statement("""
             INSERT INTO audit_log (seq, at, actor, action, message_id, peer_id, conversation_id, detail, prev_hash, hash)
             VALUES (@seq, @at, @actor, @action, @message, @peer, @conversation, @detail, @prev, @hash)
             """,
-            cancellationToken,
-            ("seq", chained.Sequence), ("at", Ms(chained.At)), ("actor", chained.Actor), ("action", chained.Action), ("message", chained.MessageId?.ToString()),
-            ("peer", chained.PeerId), ("conversation", chained.ConversationId), ("detail", chained.Detail), ("prev", chained.PreviousHash), ("hash", chained.Hash));
+            [("seq", line.Sequence), ("at", Ms(line.At)), ("actor", line.Actor), ("action", line.Action), ("message", line.MessageId?.ToString()),
+            ("peer", line.PeerId), ("conversation", line.ConversationId), ("detail", line.Detail), ("prev", line.PreviousHash), ("hash", line.Hash)]))],
+            cancellationToken);
         return chained;
     }
 

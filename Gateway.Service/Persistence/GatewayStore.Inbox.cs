@@ -93,12 +93,47 @@ public sealed partial class GatewayStore
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken)) > 0;
     }
 
-    /// <summary>Marks a received message's event as published.</summary>
-    public async Task MarkInboundPublishedAsync(Guid messageId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Settles, in one transaction, those of the messages that need nothing but the mark: not settled yet, not an
+    /// erasure message, and in a conversation with no withdrawal from its sender. Returns the ids it settled; the
+    /// others are left for <see cref="CompleteInboundAsync"/>.
+    /// </summary>
+    public async Task<IReadOnlySet<Guid>> SettlePlainInboundAsync(IReadOnlyList<Guid> messageIds, DateTimeOffset now, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        if (messageIds.Count == 0)
+        {
+            return new HashSet<Guid>();
+        }
+
         await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await ExecuteAsync(connection, null, "UPDATE inbound_messages SET published_at = @now WHERE message_id = @id AND published_at IS NULL",
-            cancellationToken, ("now", Ms(now)), ("id", messageId.ToString()));
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var settled = await ExecuteAllAsync(connection, transaction, [.. messageIds.Select(id => new Statement("""
+            UPDATE inbound_messages SET processed_at = @now
+            WHERE message_id = @id AND processed_at IS NULL AND message_type NOT IN ('ConsentWithdrawn', 'ErasureConfirmed')
+              AND NOT EXISTS (SELECT 1 FROM inbound_messages w
+                              WHERE w.sender_id = inbound_messages.sender_id AND w.conversation_id = inbound_messages.conversation_id
+                                AND w.message_type = 'ConsentWithdrawn')
+            """, [("now", Ms(now)), ("id", id.ToString())]))], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return messageIds.Where((_, i) => settled[i] == 1).ToHashSet();
+    }
+
+    /// <summary>Marks received messages' events as published, in one transaction.</summary>
+    public async Task MarkInboundPublishedAsync(IReadOnlyList<Guid> messageIds, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(messageIds);
+        if (messageIds.Count == 0)
+        {
+            return;
+        }
+
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await ExecuteAllAsync(connection, transaction, [.. messageIds.Select(id => new Statement(
+            "UPDATE inbound_messages SET published_at = @now WHERE message_id = @id AND published_at IS NULL",
+            [("now", Ms(now)), ("id", id.ToString())]))], cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>How many received messages of a conversation with a peer still hold content that a withdrawal erases.</summary>

@@ -183,49 +183,9 @@ public sealed partial class GatewayStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Stores the message (Queued) and its outbox row in one transaction.</summary>
-    public async Task AddOutboundAsync(OutboundMessage message, CancellationToken cancellationToken, IReadOnlyList<AuditEntry>? audit = null)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        try
-        {
-            await InsertOutboundAsync(connection, transaction, message, cancellationToken);
-            foreach (var entry in audit ?? [])
-            {
-                await AppendAuditAsync(connection, transaction, entry, cancellationToken);
-            }
-
-            await transaction.CommitAsync(cancellationToken);
-        }
-        catch (DbException exception) when (message.IdempotencyKey is not null && _dialect.IsUniqueViolation(exception, "outbound_messages", "idempotency_key"))
-        {
-            throw new DuplicateIdempotencyKeyException(message.IdempotencyKey);
-        }
-    }
-
-    private static Task<int> InsertOutboundAsync(DbConnection connection, DbTransaction transaction, OutboundMessage message, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, """
-            INSERT INTO outbound_messages (message_id, peer_id, message_type, conversation_id, in_reply_to, purpose, legal_basis, consent_id,
-                justification, disclosure_profile, disclosed_fields, submitted_by, idempotency_key, envelope, content, state,
-                attempts, created_at, expires_at, next_attempt_at, updated_at)
-            VALUES (@id, @peer, @type, @conversation, @replyTo, @purpose, @basis, @consent, @justification, @profile, @fields, @by, @key,
-                @envelope, @content,
-                CASE WHEN EXISTS (SELECT 1 FROM peer_controls WHERE peer_id = @peer AND suspended_at IS NOT NULL) THEN 'Suspended' ELSE @state END,
-                0, @created, @expires, @next, @created);
-            INSERT INTO outbox (message_id, publish_after) VALUES (@id, @next);
-            INSERT INTO message_transitions (message_id, at, state, reason)
-                SELECT message_id, created_at, state, 'SUBMITTED' FROM outbound_messages WHERE message_id = @id;
-            """,
-            cancellationToken,
-            ("id", message.MessageId.ToString()), ("peer", message.PeerId), ("type", message.MessageType),
-            ("conversation", message.ConversationId), ("replyTo", message.InReplyTo?.ToString()), ("purpose", message.Purpose),
-            ("basis", message.LegalBasis), ("consent", message.ConsentId?.ToString()), ("justification", message.Justification),
-            ("profile", message.DisclosureProfile), ("fields", JsonSerializer.Serialize(message.DisclosedFields)), ("by", message.SubmittedBy),
-            ("key", message.IdempotencyKey), ("envelope", message.Envelope), ("content", message.Content),
-            ("state", message.State.ToString()), ("created", Ms(message.CreatedAt)), ("expires", Ms(message.ExpiresAt)),
-            ("next", Ms(message.NextAttemptAt)));
+    /// <summary>Stores the message with its outbox row and first transition inside the caller's transaction.</summary>
+    private static Task<int[]> InsertOutboundAsync(DbConnection connection, DbTransaction transaction, OutboundMessage message, CancellationToken cancellationToken) =>
+        ExecuteAllAsync(connection, transaction, [.. OutboundInserts(message)], cancellationToken);
 
     public Task<OutboundMessage?> GetOutboundAsync(Guid messageId, CancellationToken cancellationToken) =>
         QuerySingleAsync($"SELECT {OutboundColumns} FROM outbound_messages WHERE message_id = @id", ReadOutbound, cancellationToken, ("id", messageId.ToString()));
@@ -337,9 +297,15 @@ public sealed partial class GatewayStore : IAsyncDisposable
         return claimed;
     }
 
-    private static Task<int> RecordTransitionAsync(DbConnection connection, DbTransaction transaction, Guid messageId, DateTimeOffset at, DeliveryState state, string reason, CancellationToken cancellationToken) =>
-        ExecuteAsync(connection, transaction, "INSERT INTO message_transitions (message_id, at, state, reason) VALUES (@id, @at, @state, @reason)",
-            cancellationToken, ("id", messageId.ToString()), ("at", Ms(at)), ("state", state.ToString()), ("reason", reason));
+    private static Task<int> RecordTransitionAsync(DbConnection connection, DbTransaction transaction, Guid messageId, DateTimeOffset at, DeliveryState state, string reason, CancellationToken cancellationToken)
+    {
+        var insert = TransitionInsert(messageId, at, state, reason);
+        return ExecuteAsync(connection, transaction, insert.Sql, cancellationToken, insert.Parameters);
+    }
+
+    private static Statement TransitionInsert(Guid messageId, DateTimeOffset at, DeliveryState state, string reason) =>
+        new("INSERT INTO message_transitions (message_id, at, state, reason) VALUES (@id, @at, @state, @reason)",
+            [("id", messageId.ToString()), ("at", Ms(at)), ("state", state.ToString()), ("reason", reason)]);
 
     /// <summary>
     /// Records the attempt and the message's new state in one transaction, and settles the outbox row: gone once
@@ -369,23 +335,21 @@ public sealed partial class GatewayStore : IAsyncDisposable
             return false;
         }
 
-        await ExecuteAsync(connection, transaction, """
-            INSERT INTO delivery_attempts (message_id, attempt, started_at, finished_at, outcome, http_status, error_code)
-            VALUES (@id, @attempt, @started, @finished, @outcome, @status, @error)
-            """,
-            cancellationToken,
-            ("id", id), ("attempt", attempt.Attempt), ("started", Ms(attempt.StartedAt)), ("finished", finished),
-            ("outcome", attempt.Outcome.ToString()), ("status", attempt.HttpStatus), ("error", attempt.ErrorCode));
-        await RecordTransitionAsync(connection, transaction, attempt.MessageId, attempt.FinishedAt, attempt.Outcome,
-            attempt.ErrorCode ?? (attempt.HttpStatus is { } http ? $"HTTP {http}" : attempt.Outcome.ToString().ToUpperInvariant()), cancellationToken);
-        await ExecuteAsync(
-            connection,
-            transaction,
+        // The attempt, the transition and the outbox row in one round trip.
+        var reason = attempt.ErrorCode ?? (attempt.HttpStatus is { } http ? $"HTTP {http}" : attempt.Outcome.ToString().ToUpperInvariant());
+        await ExecuteAllAsync(connection, transaction, [
+            new("""
+                INSERT INTO delivery_attempts (message_id, attempt, started_at, finished_at, outcome, http_status, error_code)
+                VALUES (@id, @attempt, @started, @finished, @outcome, @status, @error)
+                """,
+                [("id", id), ("attempt", attempt.Attempt), ("started", Ms(attempt.StartedAt)), ("finished", finished),
+                ("outcome", attempt.Outcome.ToString()), ("status", attempt.HttpStatus), ("error", attempt.ErrorCode)]),
+            TransitionInsert(attempt.MessageId, attempt.FinishedAt, attempt.Outcome, reason),
             attempt.Outcome == DeliveryState.RetryWaiting
-                ? "UPDATE outbox SET publish_after = @next, lease_until = NULL WHERE message_id = @id"
-                : "DELETE FROM outbox WHERE message_id = @id",
-            cancellationToken,
-            ("id", id), ("next", completion.NextAttemptAt is { } when ? Ms(when) : finished));
+                ? new("UPDATE outbox SET publish_after = @next, lease_until = NULL WHERE message_id = @id", [("id", id), ("next", completion.NextAttemptAt is { } when ? Ms(when) : finished)])
+                : new("DELETE FROM outbox WHERE message_id = @id", [("id", id)]),
+            ],
+            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return true;
     }
@@ -402,36 +366,6 @@ public sealed partial class GatewayStore : IAsyncDisposable
         }
 
         return counts;
-    }
-
-    /// <summary>
-    /// Stores a received envelope and, in the same transaction, its audit line; false when its message id is already
-    /// stored (nothing is changed then).
-    /// </summary>
-    public async Task<bool> TryAddInboundAsync(InboundMessage message, CancellationToken cancellationToken, AuditEntry? audit = null)
-    {
-        ArgumentNullException.ThrowIfNull(message);
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var inserted = await ExecuteAsync(connection, transaction, """
-            INSERT INTO inbound_messages (message_id, sender_id, message_type, conversation_id, in_reply_to, purpose, legal_basis,
-                disclosure_profile, created_at, envelope, envelope_sha256, receipt, received_at)
-            VALUES (@id, @sender, @type, @conversation, @replyTo, @purpose, @basis, @profile, @created, @envelope, @digest, @receipt, @received)
-            ON CONFLICT (message_id) DO NOTHING
-            """,
-            cancellationToken,
-            ("id", message.MessageId.ToString()), ("sender", message.SenderId), ("type", message.MessageType),
-            ("conversation", message.ConversationId), ("replyTo", message.InReplyTo?.ToString()), ("purpose", message.Purpose),
-            ("basis", message.LegalBasis), ("profile", message.DisclosureProfile), ("created", Ms(message.CreatedAt)),
-            ("envelope", message.Envelope), ("digest", message.EnvelopeSha256),
-            ("receipt", message.Receipt), ("received", Ms(message.ReceivedAt)));
-        if (inserted == 1 && audit is not null)
-        {
-            await AppendAuditAsync(connection, transaction, audit, cancellationToken);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-        return inserted == 1;
     }
 
     public Task<InboundMessage?> GetInboundAsync(Guid messageId, CancellationToken cancellationToken) =>

@@ -36,6 +36,31 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     public abstract ValueTask DisposeAsync();
 
+    /// <summary>
+    /// The same few statements run for every message, so they are prepared once per connection (Npgsql's automatic
+    /// preparation; PostgreSQL then skips parsing and planning them). Sessions set nothing that outlives a
+    /// transaction, so a pooled connection needs no reset on return. Either can be set otherwise in the connection string.
+    /// </summary>
+    internal static string TunedForPostgres(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (!HasKey(builder, "Max Auto Prepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+            builder.AutoPrepareMinUsages = 2;
+        }
+
+        if (!HasKey(builder, "No Reset On Close"))
+        {
+            builder.NoResetOnClose = true;
+        }
+
+        return builder.ConnectionString;
+    }
+
+    private static bool HasKey(NpgsqlConnectionStringBuilder builder, string keyword) =>
+        builder.Keys.Any(key => string.Equals(key.Replace(" ", string.Empty, StringComparison.Ordinal), keyword.Replace(" ", string.Empty, StringComparison.Ordinal), StringComparison.OrdinalIgnoreCase));
+
     public static StoreDialect Create(StorageProvider provider, string connectionString) => provider switch
     {
         StorageProvider.Postgres => new PostgresDialect(connectionString),
@@ -81,7 +106,7 @@ internal abstract class StoreDialect : IAsyncDisposable
 
     private sealed class PostgresDialect(string connectionString) : StoreDialect
     {
-        private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(connectionString);
+        private readonly NpgsqlDataSource _dataSource = NpgsqlDataSource.Create(TunedForPostgres(connectionString));
 
         public override StorageProvider Provider => StorageProvider.Postgres;
 

@@ -40,6 +40,9 @@ public abstract class GatewayStoreContract : IAsyncLifetime
     /// <summary>Removes every database this instance created.</summary>
     protected abstract Task DeleteDatabasesAsync();
 
+    /// <summary>Blocks the store's audited writes (from another connection) until disposed.</summary>
+    protected abstract Task<IAsyncDisposable> HoldAuditedWritesAsync(CancellationToken cancellationToken);
+
     public async Task InitializeAsync()
     {
         _connectionString = await CreateDatabaseAsync(Ct);
@@ -436,10 +439,157 @@ public abstract class GatewayStoreContract : IAsyncLifetime
 
         var entries = await Store.ListAuditAsync(null, 100, Ct);
 
-        Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), entries.Select(entry => entry.Sequence));
+        AssertUnbrokenChain(entries, 40);
+    }
+
+    private static void AssertUnbrokenChain(IReadOnlyList<AuditEntry> entries, int count)
+    {
+        Assert.Equal(Enumerable.Range(1, count).Select(i => (long)i), entries.Select(entry => entry.Sequence));
         Assert.Equal(AuditChain.Genesis, entries[0].PreviousHash);
         Assert.All(entries.Skip(1).Zip(entries), pair => Assert.Equal(pair.Second.Hash, pair.First.PreviousHash));
         Assert.All(entries, entry => Assert.Equal(AuditChain.HashOf(entry), entry.Hash));
+    }
+
+    // Group commit: submissions and receptions that queue behind one another share a transaction
+
+    [Fact]
+    public async Task Submissions_and_receptions_queued_behind_a_held_write_commit_together_in_one_unbroken_audit_chain()
+    {
+        var first = NewOutbound();
+        var outbound = Enumerable.Range(0, 20).Select(_ => NewOutbound()).ToList();
+        var inbound = Enumerable.Range(0, 20).Select(_ => NewInbound()).ToList();
+        var transactionsBefore = Store.GroupTransactions;
+        Task firstWrite;
+        Task[] submitted;
+        Task<bool>[] received;
+        await using (await HoldAuditedWritesAsync(Ct))
+        {
+            firstWrite = Store.AddOutboundAsync(first, Ct, [LineFor(first.MessageId)]);
+            await WaitUntilAsync(() => Store.QueuedGroupedWrites == 0);
+            submitted = [.. outbound.Select(message => Store.AddOutboundAsync(message, Ct, [LineFor(message.MessageId)]))];
+            received = [.. inbound.Select(message => Store.TryAddInboundAsync(message, Ct, LineFor(message.MessageId)))];
+            await WaitUntilAsync(() => Store.QueuedGroupedWrites == 40);
+            Assert.False(firstWrite.IsCompleted);
+        }
+
+        await firstWrite;
+        await Task.WhenAll(submitted);
+        Assert.All(await Task.WhenAll(received), Assert.True);
+
+        Assert.Equal(2, Store.GroupTransactions - transactionsBefore);
+        Assert.Equal(21, (await Store.LeaseDueOutboxAsync(T0, RelayLease, max: 100, Ct)).Count);
+        Assert.Equal(21, (await Store.CountOutboundByStateAsync(Ct))[DeliveryState.Queued]);
+        foreach (var message in inbound)
+        {
+            Assert.Equal(message.Envelope, (await Store.GetInboundAsync(message.MessageId, Ct))!.Envelope);
+        }
+
+        var entries = await Store.ListAuditAsync(null, 100, Ct);
+        AssertUnbrokenChain(entries, 41);
+        Assert.Equal(
+            [.. new[] { first.MessageId }.Concat(outbound.Select(message => message.MessageId)).Concat(inbound.Select(message => message.MessageId)).Order()],
+            entries.Select(entry => entry.MessageId!.Value).Order());
+    }
+
+    [Fact]
+    public async Task A_reused_idempotency_key_in_a_group_is_refused_alone_and_the_rest_of_its_group_is_stored()
+    {
+        var first = NewOutbound(idempotencyKey: "retry-1");
+        var reused = NewOutbound(idempotencyKey: "retry-1");
+        var others = Enumerable.Range(0, 3).Select(_ => NewOutbound()).ToList();
+        Task firstWrite, reusedWrite;
+        Task[] otherWrites;
+        await using (await HoldAuditedWritesAsync(Ct))
+        {
+            firstWrite = Store.AddOutboundAsync(first, Ct, [LineFor(first.MessageId)]);
+            await WaitUntilAsync(() => Store.QueuedGroupedWrites == 0);
+            reusedWrite = Store.AddOutboundAsync(reused, Ct, [LineFor(reused.MessageId)]);
+            otherWrites = [.. others.Select(message => Store.AddOutboundAsync(message, Ct, [LineFor(message.MessageId)]))];
+            await WaitUntilAsync(() => Store.QueuedGroupedWrites == 4);
+        }
+
+        await firstWrite;
+        await Assert.ThrowsAsync<DuplicateIdempotencyKeyException>(() => reusedWrite);
+        await Task.WhenAll(otherWrites);
+
+        Assert.Null(await Store.GetOutboundAsync(reused.MessageId, Ct));
+        Assert.Equal(first.MessageId, (await Store.FindOutboundByIdempotencyKeyAsync("retry-1", Ct))!.MessageId);
+        foreach (var message in others)
+        {
+            Assert.NotNull(await Store.GetOutboundAsync(message.MessageId, Ct));
+        }
+
+        var entries = await Store.ListAuditAsync(null, 100, Ct);
+        AssertUnbrokenChain(entries, 4);
+        Assert.DoesNotContain(entries, entry => entry.MessageId == reused.MessageId);
+    }
+
+    [Fact]
+    public async Task A_repeated_inbound_id_in_a_group_is_not_stored_again_and_gets_no_audit_line()
+    {
+        var first = NewInbound();
+        var repeated = NewInbound(first.MessageId);
+        var other = NewInbound();
+        Task<bool> firstWrite, repeatedWrite, otherWrite;
+        await using (await HoldAuditedWritesAsync(Ct))
+        {
+            firstWrite = Store.TryAddInboundAsync(first, Ct, LineFor(first.MessageId));
+            await WaitUntilAsync(() => Store.QueuedGroupedWrites == 0);
+            repeatedWrite = Store.TryAddInboundAsync(repeated, Ct, LineFor(repeated.MessageId));
+            otherWrite = Store.TryAddInboundAsync(other, Ct, LineFor(other.MessageId));
+            await WaitUntilAsync(() => Store.QueuedGroupedWrites == 2);
+        }
+
+        Assert.True(await firstWrite);
+        Assert.False(await repeatedWrite);
+        Assert.True(await otherWrite);
+
+        Assert.Equal(first.Envelope, (await Store.GetInboundAsync(first.MessageId, Ct))!.Envelope);
+        var entries = await Store.ListAuditAsync(null, 100, Ct);
+        AssertUnbrokenChain(entries, 2);
+        Assert.Equal([first.MessageId, other.MessageId], entries.Select(entry => entry.MessageId!.Value));
+    }
+
+    [Fact]
+    public async Task Only_plain_unsettled_messages_outside_withdrawn_conversations_are_settled_together_and_marks_are_set_once()
+    {
+        var plain = NewInbound();
+        var settledBefore = NewInbound();
+        var withdrawal = NewInbound() with { MessageType = MessageTypes.ConsentWithdrawn };
+        var inWithdrawnConversation = NewInbound() with { ConversationId = withdrawal.ConversationId };
+        var confirmation = NewInbound() with { MessageType = MessageTypes.ErasureConfirmed };
+        foreach (var message in new[] { plain, settledBefore, withdrawal, inWithdrawnConversation, confirmation })
+        {
+            Assert.True(await Store.TryAddInboundAsync(message, Ct));
+        }
+
+        Assert.Equal(0, await Store.CompleteInboundAsync(settledBefore.MessageId, T0, null, null, Ct));
+
+        var settled = await Store.SettlePlainInboundAsync(
+            [plain.MessageId, settledBefore.MessageId, withdrawal.MessageId, inWithdrawnConversation.MessageId, confirmation.MessageId, Guid.NewGuid()],
+            T0 + OneMillisecond, Ct);
+
+        Assert.Equal([plain.MessageId], settled);
+        Assert.Equal(T0 + OneMillisecond, (await Store.GetInboundAsync(plain.MessageId, Ct))!.ProcessedAt);
+        Assert.Equal(T0, (await Store.GetInboundAsync(settledBefore.MessageId, Ct))!.ProcessedAt);
+        Assert.Equal(
+            new[] { withdrawal.MessageId, inWithdrawnConversation.MessageId, confirmation.MessageId }.Order(),
+            (await Store.ListUnprocessedInboundAsync(10, Ct)).Where(message => message.ProcessedAt is null).Select(message => message.MessageId).Order());
+
+        await Store.MarkInboundPublishedAsync([plain.MessageId, settledBefore.MessageId], T0, Ct);
+        await Store.MarkInboundPublishedAsync([plain.MessageId], T0 + TimeSpan.FromSeconds(1), Ct);
+        Assert.Equal(T0, (await Store.GetInboundAsync(plain.MessageId, Ct))!.PublishedAt);
+        Assert.DoesNotContain(await Store.ListUnprocessedInboundAsync(10, Ct), message => message.MessageId == plain.MessageId || message.MessageId == settledBefore.MessageId);
+    }
+
+    private static AuditEntry LineFor(Guid messageId) => new() { At = T0, Actor = "system", Action = "Test", MessageId = messageId };
+
+    private async Task WaitUntilAsync(Func<bool> condition)
+    {
+        while (!condition())
+        {
+            await Task.Delay(10, Ct);
+        }
     }
 
     // Counting

@@ -87,6 +87,20 @@ public sealed class PostgresGatewayStoreTests(PostgresFixture server) : GatewayS
         return new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
     }
 
+    /// <summary>The audit chain's advisory lock, held by another session: every audited write waits for it.</summary>
+    protected override async Task<IAsyncDisposable> HoldAuditedWritesAsync(CancellationToken cancellationToken)
+    {
+        // Not pooled: closing the session is what releases a session-level advisory lock.
+        var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(7466224)", connection))
+        {
+            await take.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return connection;
+    }
+
     protected override async Task DeleteDatabasesAsync()
     {
         foreach (var name in _databases)

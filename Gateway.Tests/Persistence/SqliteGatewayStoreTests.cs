@@ -19,6 +19,34 @@ public sealed class SqliteGatewayStoreTests : GatewayStoreContract
         return Task.FromResult(connectionString);
     }
 
+    /// <summary>An immediate transaction on another connection: every other writer waits for it (busy timeout).</summary>
+    protected override async Task<IAsyncDisposable> HoldAuditedWritesAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(ConnectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using (var begin = connection.CreateCommand())
+        {
+            begin.CommandText = "BEGIN IMMEDIATE";
+            await begin.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        return new Held(connection);
+    }
+
+    private sealed class Held(SqliteConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await using (var rollback = connection.CreateCommand())
+            {
+                rollback.CommandText = "ROLLBACK";
+                await rollback.ExecuteNonQueryAsync();
+            }
+
+            await connection.DisposeAsync();
+        }
+    }
+
     protected override Task DeleteDatabasesAsync()
     {
         if (Directory.Exists(_directory))
