@@ -37,7 +37,7 @@ public sealed class DeliveryOptions
     public TimeSpan RelayPollInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Deliveries in flight at once to one peer (each peer has its own queue and consumers).</summary>
-    public int Concurrency { get; set; } = 8;
+    public int Concurrency { get; set; } = 32;
 
     public CircuitBreakerOptions CircuitBreaker { get; set; } = new();
 

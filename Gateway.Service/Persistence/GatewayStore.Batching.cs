@@ -1,37 +1,49 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using System.Text.Json;
 
 namespace Gateway.Service.Persistence;
 
 /// <summary>
-/// Group commit of the writes that happen once per message and carry audit lines: a submission (message, outbox row,
-/// transition, audit) and a reception (envelope with receipt, audit). Every such write takes the audit chain's lock,
-/// so one at a time they queue behind each other; here whatever arrived while the previous transaction ran is written
-/// in the next one — the lock, the chain's head and the commit once for all of them, the inserts sent together.
-/// Nothing waits for a timer: under light load a batch is one write, as before. Each caller still gets its own answer
-/// only after the transaction holding its row committed.
+/// Group commit (<see cref="GroupCommit{TWrite, TResult}"/>) of the writes made once per message. Submissions (message,
+/// outbox row, transition, audit) and receptions (envelope with receipt, audit) each took the audit chain's lock, so
+/// they queued one behind another; now whatever arrived while the previous transaction ran shares the next one — the
+/// lock, the chain's head and the commit once for all of them, the inserts sent together. A delivery's completion
+/// (state, attempt, transition, outbox row) and an attempt's claim are grouped the same way.
 /// </summary>
 public sealed partial class GatewayStore
 {
     /// <summary>Most writes in one transaction; the rest go into the next.</summary>
     internal const int MaxGroupedWrites = 64;
 
-    private readonly ConcurrentQueue<GroupedWrite> _groupedWrites = new();
-    private int _groupWriterRunning;
-    private long _groupTransactions;
+    private readonly GroupCommit<GroupedWrite, bool> _auditedInserts;
 
-    /// <summary>Writes waiting for the next transaction (tests watch it to know a group has formed).</summary>
-    internal int QueuedGroupedWrites => _groupedWrites.Count;
+    private readonly GroupCommit<AttemptCompletion, bool> _completions;
 
-    /// <summary>Transactions that committed grouped writes, since this store was made.</summary>
-    internal long GroupTransactions => Interlocked.Read(ref _groupTransactions);
+    private readonly GroupCommit<AttemptClaim, OutboundMessage?> _claims;
+
+    /// <summary>Submissions and receptions waiting for the next transaction.</summary>
+    internal int QueuedGroupedWrites => _auditedInserts.Queued;
+
+    /// <summary>Transactions that committed submissions and receptions, since this store was made.</summary>
+    internal long GroupTransactions => _auditedInserts.Transactions;
+
+    /// <summary>Attempt claims waiting for the next transaction.</summary>
+    internal int QueuedClaims => _claims.Queued;
+
+    /// <summary>Transactions that committed attempt claims, since this store was made.</summary>
+    internal long ClaimTransactions => _claims.Transactions;
+
+    /// <summary>Completions waiting for the next transaction.</summary>
+    internal int QueuedCompletions => _completions.Queued;
+
+    /// <summary>Transactions that committed completions, since this store was made.</summary>
+    internal long CompletionTransactions => _completions.Transactions;
 
     /// <summary>Stores the message (Queued), its outbox row and its audit lines in one transaction, possibly shared with other submissions.</summary>
     public async Task AddOutboundAsync(OutboundMessage message, CancellationToken cancellationToken, IReadOnlyList<AuditEntry>? audit = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        await WriteGroupedAsync(new GroupedWrite(message, null, audit ?? []), cancellationToken);
+        await _auditedInserts.WriteAsync(new GroupedWrite(message, null, audit ?? []), cancellationToken);
     }
 
     /// <summary>
@@ -41,103 +53,7 @@ public sealed partial class GatewayStore
     public async Task<bool> TryAddInboundAsync(InboundMessage message, CancellationToken cancellationToken, AuditEntry? audit = null)
     {
         ArgumentNullException.ThrowIfNull(message);
-        return await WriteGroupedAsync(new GroupedWrite(null, message, audit is null ? [] : [audit]), cancellationToken);
-    }
-
-    private Task<bool> WriteGroupedAsync(GroupedWrite write, CancellationToken cancellationToken)
-    {
-        cancellationToken.ThrowIfCancellationRequested();
-        write.CancellationToken = cancellationToken;
-        _groupedWrites.Enqueue(write);
-        if (Interlocked.CompareExchange(ref _groupWriterRunning, 1, 0) == 0)
-        {
-            _ = Task.Run(WriteQueuedGroupsAsync, CancellationToken.None);
-        }
-
-        // Not abandoned on cancellation: once queued, the caller learns whether its row committed.
-        return write.Done.Task;
-    }
-
-    /// <summary>One writer at a time drains the queue; it stops when the queue is empty and no write slipped in meanwhile.</summary>
-    private async Task WriteQueuedGroupsAsync()
-    {
-        while (true)
-        {
-            var group = new List<GroupedWrite>();
-            while (group.Count < MaxGroupedWrites && _groupedWrites.TryDequeue(out var next))
-            {
-                if (next.CancellationToken.IsCancellationRequested)
-                {
-                    next.Done.TrySetCanceled(next.CancellationToken);
-                }
-                else
-                {
-                    group.Add(next);
-                }
-            }
-
-            if (group.Count > 0)
-            {
-                try
-                {
-                    await WriteGroupAsync(group);
-                }
-                catch (Exception exception)
-                {
-                    // WriteGroupAsync answers every write itself; this only keeps the writer alive if that ever fails.
-                    foreach (var write in group)
-                    {
-                        write.Done.TrySetException(exception);
-                    }
-                }
-
-                continue;
-            }
-
-            Volatile.Write(ref _groupWriterRunning, 0);
-            if (_groupedWrites.IsEmpty || Interlocked.CompareExchange(ref _groupWriterRunning, 1, 0) != 0)
-            {
-                return;
-            }
-        }
-    }
-
-    private async Task WriteGroupAsync(List<GroupedWrite> group)
-    {
-        if (group.Count > 1)
-        {
-            try
-            {
-                var stored = await WriteTogetherAsync(group, CancellationToken.None);
-                for (var i = 0; i < group.Count; i++)
-                {
-                    group[i].Done.TrySetResult(stored[i]);
-                }
-
-                return;
-            }
-            catch (Exception)
-            {
-                // One refused row (a reused idempotency key) refuses the whole transaction, and nothing of it was
-                // stored: each write again on its own, so each caller gets its own answer.
-            }
-        }
-
-        foreach (var write in group)
-        {
-            try
-            {
-                write.Done.TrySetResult(await WriteTogetherAsync([write], write.CancellationToken) is [var stored] && stored);
-            }
-            catch (OperationCanceledException) when (write.CancellationToken.IsCancellationRequested)
-            {
-                write.Done.TrySetCanceled(write.CancellationToken);
-            }
-            catch (Exception exception)
-            {
-                write.Done.TrySetException(exception);
-            }
-        }
+        return await _auditedInserts.WriteAsync(new GroupedWrite(null, message, audit is null ? [] : [audit]), cancellationToken);
     }
 
     /// <summary>All rows, then the audit lines of the rows stored, chained in order, then one commit.</summary>
@@ -167,7 +83,6 @@ public sealed partial class GatewayStore
         var stored = group.Select((write, i) => write.Outbound is not null || affected[firstStatement[i]] == 1).ToArray();
         await AppendAuditAsync(connection, transaction, [.. group.Where((_, i) => stored[i]).SelectMany(write => write.Audit)], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        Interlocked.Increment(ref _groupTransactions);
         return stored;
     }
 
@@ -229,7 +144,52 @@ public sealed partial class GatewayStore
             return affected;
         }
 
-        await using var batch = connection.CreateBatch();
+        await using var batch = Batch(connection, transaction, statements);
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            affected[i] = batch.BatchCommands[i].RecordsAffected;
+        }
+
+        return affected;
+    }
+
+    /// <summary>Like <see cref="ExecuteAllAsync"/> for statements that return rows: the first row of each, or null.</summary>
+    private static async Task<T?[]> QueryFirstOfEachAsync<T>(
+        DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, Func<DbDataReader, T> read, CancellationToken cancellationToken)
+        where T : class
+    {
+        var rows = new T?[statements.Count];
+        if (!connection.CanCreateBatch)
+        {
+            for (var i = 0; i < statements.Count; i++)
+            {
+                await using var command = Command(connection, transaction, statements[i].Sql, statements[i].Parameters);
+                await using var single = await command.ExecuteReaderAsync(cancellationToken);
+                rows[i] = await single.ReadAsync(cancellationToken) ? read(single) : null;
+            }
+
+            return rows;
+        }
+
+        await using var batch = Batch(connection, transaction, statements);
+        await using var reader = await batch.ExecuteReaderAsync(cancellationToken);
+        for (var i = 0; i < statements.Count; i++)
+        {
+            if (i > 0 && !await reader.NextResultAsync(cancellationToken))
+            {
+                throw new InvalidOperationException($"the batch returned {i} results for {statements.Count} statements");
+            }
+
+            rows[i] = await reader.ReadAsync(cancellationToken) ? read(reader) : null;
+        }
+
+        return rows;
+    }
+
+    private static DbBatch Batch(DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements)
+    {
+        var batch = connection.CreateBatch();
         batch.Transaction = transaction;
         foreach (var statement in statements)
         {
@@ -246,26 +206,11 @@ public sealed partial class GatewayStore
             batch.BatchCommands.Add(command);
         }
 
-        await batch.ExecuteNonQueryAsync(cancellationToken);
-        for (var i = 0; i < statements.Count; i++)
-        {
-            affected[i] = batch.BatchCommands[i].RecordsAffected;
-        }
-
-        return affected;
+        return batch;
     }
 
-    /// <summary>A submission (<see cref="Outbound"/>) or a reception (<see cref="Inbound"/>) waiting for its transaction.</summary>
-    private sealed class GroupedWrite(OutboundMessage? outbound, InboundMessage? inbound, IReadOnlyList<AuditEntry> audit)
-    {
-        public OutboundMessage? Outbound { get; } = outbound;
+    /// <summary>A submission (<see cref="Outbound"/>) or a reception (<see cref="Inbound"/>).</summary>
+    private sealed record AttemptClaim(Guid MessageId, DateTimeOffset Now, TimeSpan Lease);
 
-        public InboundMessage? Inbound { get; } = inbound;
-
-        public IReadOnlyList<AuditEntry> Audit { get; } = audit;
-
-        public CancellationToken CancellationToken { get; set; }
-
-        public TaskCompletionSource<bool> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    }
+    private sealed record GroupedWrite(OutboundMessage? Outbound, InboundMessage? Inbound, IReadOnlyList<AuditEntry> Audit);
 }

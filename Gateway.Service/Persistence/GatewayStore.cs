@@ -11,8 +11,13 @@ public sealed partial class GatewayStore : IAsyncDisposable
 {
     private readonly StoreDialect _dialect;
 
-    public GatewayStore(StorageProvider provider, string connectionString) =>
+    public GatewayStore(StorageProvider provider, string connectionString)
+    {
         _dialect = StoreDialect.Create(provider, connectionString);
+        _auditedInserts = new(WriteTogetherAsync, MaxGroupedWrites);
+        _completions = new(CompleteTogetherAsync, MaxGroupedWrites);
+        _claims = new(ClaimTogetherAsync, MaxGroupedWrites);
+    }
 
     public StorageProvider Provider => _dialect.Provider;
 
@@ -271,26 +276,29 @@ public sealed partial class GatewayStore : IAsyncDisposable
     /// Moves a due message to InFlight and counts the attempt; null when it is not due, already delivered, or
     /// being delivered by another consumer whose lease has not expired (a duplicate broker message).
     /// </summary>
-    public async Task<OutboundMessage?> TryStartAttemptAsync(Guid messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken)
+    public Task<OutboundMessage?> TryStartAttemptAsync(Guid messageId, DateTimeOffset now, TimeSpan lease, CancellationToken cancellationToken) =>
+        _claims.WriteAsync(new AttemptClaim(messageId, now, lease), cancellationToken);
+
+    /// <summary>Every claim first (in one round trip), then the InFlight transition of each message claimed (in one), one commit.</summary>
+    private async Task<OutboundMessage?[]> ClaimTogetherAsync(IReadOnlyList<AttemptClaim> claims, CancellationToken cancellationToken)
     {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        OutboundMessage? claimed;
-        await using (var command = Command(connection, transaction, $"""
+        var claimed = await QueryFirstOfEachAsync(connection, transaction, [.. claims.Select(claim => new Statement($"""
             UPDATE outbound_messages
             SET state = 'InFlight', attempts = attempts + 1, lease_until = @lease, updated_at = @now
             WHERE message_id = @id
               AND ((state IN ('Queued', 'RetryWaiting') AND next_attempt_at <= @now) OR (state = 'InFlight' AND lease_until < @now))
             RETURNING {OutboundColumns}
-            """, ("id", messageId.ToString()), ("now", Ms(now)), ("lease", Ms(now + lease))))
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+            """, [("id", claim.MessageId.ToString()), ("now", Ms(claim.Now)), ("lease", Ms(claim.Now + claim.Lease))]))], ReadOutbound, cancellationToken);
+        var transitions = claims
+            .Select((claim, i) => (claim, message: claimed[i]))
+            .Where(pair => pair.message is not null)
+            .Select(pair => TransitionInsert(pair.claim.MessageId, pair.claim.Now, DeliveryState.InFlight, $"ATTEMPT {pair.message!.Attempts}"))
+            .ToList();
+        if (transitions.Count > 0)
         {
-            claimed = await reader.ReadAsync(cancellationToken) ? ReadOutbound(reader) : null;
-        }
-
-        if (claimed is not null)
-        {
-            await RecordTransitionAsync(connection, transaction, messageId, now, DeliveryState.InFlight, $"ATTEMPT {claimed.Attempts}", cancellationToken);
+            await ExecuteAllAsync(connection, transaction, transitions, cancellationToken);
         }
 
         await transaction.CommitAsync(cancellationToken);
@@ -308,18 +316,22 @@ public sealed partial class GatewayStore : IAsyncDisposable
             [("id", messageId.ToString()), ("at", Ms(at)), ("state", state.ToString()), ("reason", reason)]);
 
     /// <summary>
-    /// Records the attempt and the message's new state in one transaction, and settles the outbox row: gone once
-    /// the message is final, rescheduled for a retry. Only the claimant of that attempt can complete it.
+    /// Records the attempt and the message's new state in one transaction (possibly shared with other completions),
+    /// and settles the outbox row: gone once the message is final, rescheduled for a retry. Only the claimant of that
+    /// attempt can complete it: false for a stale or repeated completion, which changes nothing.
     /// </summary>
-    public async Task<bool> CompleteAttemptAsync(AttemptCompletion completion, CancellationToken cancellationToken)
+    public Task<bool> CompleteAttemptAsync(AttemptCompletion completion, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(completion);
-        var attempt = completion.Attempt;
-        var id = attempt.MessageId.ToString();
-        var finished = Ms(attempt.FinishedAt);
+        return _completions.WriteAsync(completion, cancellationToken);
+    }
+
+    /// <summary>Every state change first (in one round trip), then attempt, transition and outbox row of those that changed (in one).</summary>
+    private async Task<bool[]> CompleteTogetherAsync(IReadOnlyList<AttemptCompletion> completions, CancellationToken cancellationToken)
+    {
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var updated = await ExecuteAsync(connection, transaction, """
+        var updated = await ExecuteAllAsync(connection, transaction, [.. completions.Select(completion => new Statement("""
             UPDATE outbound_messages
             SET state = @state, lease_until = NULL, last_error = @error, updated_at = @finished,
                 receipt = COALESCE(@receipt, receipt),
@@ -327,31 +339,36 @@ public sealed partial class GatewayStore : IAsyncDisposable
                 next_attempt_at = COALESCE(@next, next_attempt_at)
             WHERE message_id = @id AND state = 'InFlight' AND attempts = @attempt
             """,
-            cancellationToken,
-            ("state", attempt.Outcome.ToString()), ("error", attempt.ErrorCode), ("finished", finished), ("receipt", completion.Receipt),
-            ("next", completion.NextAttemptAt is { } next ? Ms(next) : null), ("id", id), ("attempt", attempt.Attempt));
-        if (updated == 0)
+            [("state", completion.Attempt.Outcome.ToString()), ("error", completion.Attempt.ErrorCode), ("finished", Ms(completion.Attempt.FinishedAt)),
+            ("receipt", completion.Receipt), ("next", completion.NextAttemptAt is { } next ? Ms(next) : null),
+            ("id", completion.Attempt.MessageId.ToString()), ("attempt", completion.Attempt.Attempt)]))], cancellationToken);
+        var completed = updated.Select(count => count == 1).ToArray();
+        var records = completions.Where((_, i) => completed[i]).SelectMany(CompletionRecords).ToList();
+        if (records.Count > 0)
         {
-            return false;
+            await ExecuteAllAsync(connection, transaction, records, cancellationToken);
         }
 
-        // The attempt, the transition and the outbox row in one round trip.
-        var reason = attempt.ErrorCode ?? (attempt.HttpStatus is { } http ? $"HTTP {http}" : attempt.Outcome.ToString().ToUpperInvariant());
-        await ExecuteAllAsync(connection, transaction, [
-            new("""
-                INSERT INTO delivery_attempts (message_id, attempt, started_at, finished_at, outcome, http_status, error_code)
-                VALUES (@id, @attempt, @started, @finished, @outcome, @status, @error)
-                """,
-                [("id", id), ("attempt", attempt.Attempt), ("started", Ms(attempt.StartedAt)), ("finished", finished),
-                ("outcome", attempt.Outcome.ToString()), ("status", attempt.HttpStatus), ("error", attempt.ErrorCode)]),
-            TransitionInsert(attempt.MessageId, attempt.FinishedAt, attempt.Outcome, reason),
-            attempt.Outcome == DeliveryState.RetryWaiting
-                ? new("UPDATE outbox SET publish_after = @next, lease_until = NULL WHERE message_id = @id", [("id", id), ("next", completion.NextAttemptAt is { } when ? Ms(when) : finished)])
-                : new("DELETE FROM outbox WHERE message_id = @id", [("id", id)]),
-            ],
-            cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return true;
+        return completed;
+    }
+
+    private static IEnumerable<Statement> CompletionRecords(AttemptCompletion completion)
+    {
+        var attempt = completion.Attempt;
+        var id = attempt.MessageId.ToString();
+        var finished = Ms(attempt.FinishedAt);
+        yield return new("""
+            INSERT INTO delivery_attempts (message_id, attempt, started_at, finished_at, outcome, http_status, error_code)
+            VALUES (@id, @attempt, @started, @finished, @outcome, @status, @error)
+            """,
+            [("id", id), ("attempt", attempt.Attempt), ("started", Ms(attempt.StartedAt)), ("finished", finished),
+            ("outcome", attempt.Outcome.ToString()), ("status", attempt.HttpStatus), ("error", attempt.ErrorCode)]);
+        yield return TransitionInsert(attempt.MessageId, attempt.FinishedAt, attempt.Outcome,
+            attempt.ErrorCode ?? (attempt.HttpStatus is { } http ? $"HTTP {http}" : attempt.Outcome.ToString().ToUpperInvariant()));
+        yield return attempt.Outcome == DeliveryState.RetryWaiting
+            ? new("UPDATE outbox SET publish_after = @next, lease_until = NULL WHERE message_id = @id", [("id", id), ("next", completion.NextAttemptAt is { } when ? Ms(when) : finished)])
+            : new("DELETE FROM outbox WHERE message_id = @id", [("id", id)]);
     }
 
     public async Task<IReadOnlyDictionary<DeliveryState, int>> CountOutboundByStateAsync(CancellationToken cancellationToken)

@@ -40,8 +40,8 @@ public abstract class GatewayStoreContract : IAsyncLifetime
     /// <summary>Removes every database this instance created.</summary>
     protected abstract Task DeleteDatabasesAsync();
 
-    /// <summary>Blocks the store's audited writes (from another connection) until disposed.</summary>
-    protected abstract Task<IAsyncDisposable> HoldAuditedWritesAsync(CancellationToken cancellationToken);
+    /// <summary>Blocks every write of the store (from another connection) until disposed.</summary>
+    protected abstract Task<IAsyncDisposable> HoldWritesAsync(CancellationToken cancellationToken);
 
     public async Task InitializeAsync()
     {
@@ -462,7 +462,7 @@ public abstract class GatewayStoreContract : IAsyncLifetime
         Task firstWrite;
         Task[] submitted;
         Task<bool>[] received;
-        await using (await HoldAuditedWritesAsync(Ct))
+        await using (await HoldWritesAsync(Ct))
         {
             firstWrite = Store.AddOutboundAsync(first, Ct, [LineFor(first.MessageId)]);
             await WaitUntilAsync(() => Store.QueuedGroupedWrites == 0);
@@ -499,7 +499,7 @@ public abstract class GatewayStoreContract : IAsyncLifetime
         var others = Enumerable.Range(0, 3).Select(_ => NewOutbound()).ToList();
         Task firstWrite, reusedWrite;
         Task[] otherWrites;
-        await using (await HoldAuditedWritesAsync(Ct))
+        await using (await HoldWritesAsync(Ct))
         {
             firstWrite = Store.AddOutboundAsync(first, Ct, [LineFor(first.MessageId)]);
             await WaitUntilAsync(() => Store.QueuedGroupedWrites == 0);
@@ -531,7 +531,7 @@ public abstract class GatewayStoreContract : IAsyncLifetime
         var repeated = NewInbound(first.MessageId);
         var other = NewInbound();
         Task<bool> firstWrite, repeatedWrite, otherWrite;
-        await using (await HoldAuditedWritesAsync(Ct))
+        await using (await HoldWritesAsync(Ct))
         {
             firstWrite = Store.TryAddInboundAsync(first, Ct, LineFor(first.MessageId));
             await WaitUntilAsync(() => Store.QueuedGroupedWrites == 0);
@@ -580,6 +580,75 @@ public abstract class GatewayStoreContract : IAsyncLifetime
         await Store.MarkInboundPublishedAsync([plain.MessageId], T0 + TimeSpan.FromSeconds(1), Ct);
         Assert.Equal(T0, (await Store.GetInboundAsync(plain.MessageId, Ct))!.PublishedAt);
         Assert.DoesNotContain(await Store.ListUnprocessedInboundAsync(10, Ct), message => message.MessageId == plain.MessageId || message.MessageId == settledBefore.MessageId);
+    }
+
+    [Fact]
+    public async Task Completions_queued_behind_a_held_write_commit_together_and_a_repeated_one_changes_nothing()
+    {
+        var first = await AddAndClaimAsync(T0);
+        var retried = await AddAndClaimAsync(T0);
+        var delivered = await AddAndClaimAsync(T0);
+        var finished = T0 + TimeSpan.FromSeconds(1);
+        var next = T0 + TimeSpan.FromMinutes(5);
+        var transactionsBefore = Store.CompletionTransactions;
+        Task<bool> firstWrite, retriedWrite, deliveredWrite, repeatedWrite;
+        await using (await HoldWritesAsync(Ct))
+        {
+            firstWrite = Store.CompleteAttemptAsync(Delivered(first.MessageId, 1, T0, finished, [1, 2, 3]), Ct);
+            await WaitUntilAsync(() => Store.QueuedCompletions == 0);
+            retriedWrite = Store.CompleteAttemptAsync(RetryWaiting(retried.MessageId, 1, T0, finished, next), Ct);
+            deliveredWrite = Store.CompleteAttemptAsync(Delivered(delivered.MessageId, 1, T0, finished, [4, 5, 6]), Ct);
+            repeatedWrite = Store.CompleteAttemptAsync(Delivered(delivered.MessageId, 1, T0, finished, [7, 8, 9]), Ct);
+            await WaitUntilAsync(() => Store.QueuedCompletions == 3);
+            Assert.False(firstWrite.IsCompleted);
+        }
+
+        Assert.True(await firstWrite);
+        Assert.True(await retriedWrite);
+        Assert.True(await deliveredWrite);
+        Assert.False(await repeatedWrite);
+        Assert.Equal(2, Store.CompletionTransactions - transactionsBefore);
+
+        Assert.Equal(DeliveryState.Delivered, (await Store.GetOutboundAsync(first.MessageId, Ct))!.State);
+        Assert.Equal(DeliveryState.RetryWaiting, (await Store.GetOutboundAsync(retried.MessageId, Ct))!.State);
+        var settled = (await Store.GetOutboundAsync(delivered.MessageId, Ct))!;
+        Assert.Equal(DeliveryState.Delivered, settled.State);
+        Assert.Equal(new byte[] { 4, 5, 6 }, settled.Receipt);
+        Assert.Single(await Store.GetAttemptsAsync(delivered.MessageId, Ct));
+        Assert.Single(await Store.GetAttemptsAsync(retried.MessageId, Ct));
+        Assert.Empty(await Store.LeaseDueOutboxAsync(next - OneMillisecond, RelayLease, max: 10, Ct));
+        Assert.Equal([retried.MessageId], await Store.LeaseDueOutboxAsync(next, RelayLease, max: 10, Ct));
+    }
+
+    [Fact]
+    public async Task Claims_queued_behind_a_held_write_commit_together_and_a_repeated_claim_gets_null()
+    {
+        var messages = Enumerable.Range(0, 3).Select(_ => NewOutbound(nextAttemptAt: T0)).ToList();
+        foreach (var message in messages)
+        {
+            await Store.AddOutboundAsync(message, Ct);
+        }
+
+        var transactionsBefore = Store.ClaimTransactions;
+        Task<OutboundMessage?> firstClaim, repeatedClaim;
+        Task<OutboundMessage?>[] otherClaims;
+        await using (await HoldWritesAsync(Ct))
+        {
+            firstClaim = Store.TryStartAttemptAsync(messages[0].MessageId, T0, AttemptLease, Ct);
+            await WaitUntilAsync(() => Store.QueuedClaims == 0);
+            otherClaims = [.. messages.Skip(1).Select(message => Store.TryStartAttemptAsync(message.MessageId, T0, AttemptLease, Ct))];
+            repeatedClaim = Store.TryStartAttemptAsync(messages[1].MessageId, T0, AttemptLease, Ct);
+            await WaitUntilAsync(() => Store.QueuedClaims == 3);
+            Assert.False(firstClaim.IsCompleted);
+        }
+
+        var claimed = (await Task.WhenAll(otherClaims)).Prepend(await firstClaim).ToList();
+        Assert.Null(await repeatedClaim);
+        Assert.Equal(2, Store.ClaimTransactions - transactionsBefore);
+        Assert.Equal(messages.Select(message => message.MessageId), claimed.Select(message => message!.MessageId));
+        Assert.All(claimed, message => Assert.Equal((DeliveryState.InFlight, 1), (message!.State, message.Attempts)));
+        Assert.Equal(messages[1].Envelope, claimed[1]!.Envelope);
+        Assert.Equal(1, (await Store.GetOutboundAsync(messages[1].MessageId, Ct))!.Attempts);
     }
 
     private static AuditEntry LineFor(Guid messageId) => new() { At = T0, Actor = "system", Action = "Test", MessageId = messageId };

@@ -87,15 +87,18 @@ public sealed class PostgresGatewayStoreTests(PostgresFixture server) : GatewayS
         return new NpgsqlConnectionStringBuilder(server.ConnectionString) { Database = name }.ConnectionString;
     }
 
-    /// <summary>The audit chain's advisory lock, held by another session: every audited write waits for it.</summary>
-    protected override async Task<IAsyncDisposable> HoldAuditedWritesAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Another session's transaction holding SHARE locks on the tables the store writes and the audit chain's advisory
+    /// lock: every insert, update and audit append waits for it; reads do not.
+    /// </summary>
+    protected override async Task<IAsyncDisposable> HoldWritesAsync(CancellationToken cancellationToken)
     {
-        // Not pooled: closing the session is what releases a session-level advisory lock.
+        // Not pooled: closing the session is what ends its transaction and releases the locks.
         var connection = new NpgsqlConnection(new NpgsqlConnectionStringBuilder(ConnectionString) { Pooling = false }.ConnectionString);
         await connection.OpenAsync(cancellationToken);
-        await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(7466224)", connection))
+        await using (var hold = new NpgsqlCommand("BEGIN; LOCK TABLE outbound_messages, inbound_messages IN SHARE MODE; SELECT pg_advisory_xact_lock(7466224);", connection))
         {
-            await take.ExecuteNonQueryAsync(cancellationToken);
+            await hold.ExecuteNonQueryAsync(cancellationToken);
         }
 
         return connection;

@@ -20,7 +20,7 @@ public sealed class SqliteGatewayStoreTests : GatewayStoreContract
     }
 
     /// <summary>An immediate transaction on another connection: every other writer waits for it (busy timeout).</summary>
-    protected override async Task<IAsyncDisposable> HoldAuditedWritesAsync(CancellationToken cancellationToken)
+    protected override async Task<IAsyncDisposable> HoldWritesAsync(CancellationToken cancellationToken)
     {
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(cancellationToken);
