@@ -59,24 +59,37 @@ internal sealed partial class InboxProcessor(
     }
 
     /// <summary>
-    /// Acts first, then announces: erasure never waits for the broker, and each event is published at least once.
-    /// Messages that need only their mark are settled together; the rest one by one.
+    /// Acts first, then announces: erasure never waits for the broker, and each event is published at least once, only
+    /// for a message already acted on. Messages that need only their mark are settled together; the rest one by one,
+    /// in the order received. A failure while acting on one message stops the rest of the poll (retried at the next),
+    /// but the events of the messages settled before it still go out.
     /// </summary>
     private async Task ProcessAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var unsettled = messages.Where(message => message.ProcessedAt is null).ToList();
-        var settled = await store.SettlePlainInboundAsync([.. unsettled.Select(message => message.MessageId)], now, cancellationToken);
-        foreach (var message in unsettled.Where(message => !settled.Contains(message.MessageId)))
+        var settled = new HashSet<Guid>(await store.SettlePlainInboundAsync([.. unsettled.Select(message => message.MessageId)], now, cancellationToken));
+        try
         {
-            await ActAsync(message, now, cancellationToken);
+            foreach (var message in unsettled.Where(message => !settled.Contains(message.MessageId)))
+            {
+                await ActAsync(message, now, cancellationToken);
+                settled.Add(message.MessageId);
+            }
         }
+        finally
+        {
+            await PublishAsync([.. messages.Where(message => message.PublishedAt is null && (message.ProcessedAt is not null || settled.Contains(message.MessageId)))], cancellationToken);
+        }
+    }
 
-        // In the order received; what was sent is marked even when a later send fails (the rest go at the next poll).
+    /// <summary>In the order received; what was sent is marked even when a later send fails (the rest go at the next poll).</summary>
+    private async Task PublishAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
+    {
         var published = new List<Guid>();
         try
         {
-            foreach (var message in messages.Where(message => message.PublishedAt is null))
+            foreach (var message in messages)
             {
                 await BrokerSend.SendAsync(
                     sendEndpoints,

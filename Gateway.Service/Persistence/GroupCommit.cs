@@ -6,8 +6,9 @@ namespace Gateway.Service.Persistence;
 /// Group commit: writes of one kind that arrive while the previous transaction runs are written together in the next
 /// one (at most <paramref name="maxGroup"/>), by one writer at a time. Nothing waits for a timer: a lone write is
 /// written at once. Each caller is answered only after the transaction holding its write committed. When a group's
-/// transaction fails nothing of it was stored, and every write in it is tried again alone, so each caller gets its
-/// own answer (one bad write does not fail the others).
+/// transaction fails nothing of it was stored, and every write in it is tried again alone (side by side), so each
+/// caller gets its own answer (one bad write does not fail the others). One writer means a group that waits (on a
+/// row lock, on the database) holds up the writes queued behind it; the transactions are short, so that wait is too.
 /// </summary>
 /// <param name="writeTogether">Writes the group in one transaction and returns one result per write, in order.</param>
 internal sealed class GroupCommit<TWrite, TResult>(Func<IReadOnlyList<TWrite>, CancellationToken, Task<TResult[]>> writeTogether, int maxGroup)
@@ -72,7 +73,9 @@ internal sealed class GroupCommit<TWrite, TResult>(Func<IReadOnlyList<TWrite>, C
                 continue;
             }
 
-            Volatile.Write(ref _writerRunning, 0);
+            // A full fence between releasing the flag and looking at the queue: a write enqueued meanwhile is either
+            // seen here or its caller sees the flag released and starts a writer.
+            Interlocked.Exchange(ref _writerRunning, 0);
             if (_queue.IsEmpty || Interlocked.CompareExchange(ref _writerRunning, 1, 0) != 0)
             {
                 return;
@@ -101,22 +104,26 @@ internal sealed class GroupCommit<TWrite, TResult>(Func<IReadOnlyList<TWrite>, C
             }
         }
 
-        foreach (var pending in group)
+        // Alone, and side by side (each on its own connection): when the database is slow or gone, every caller
+        // hears so after one timeout, as when each write had its own transaction.
+        await Task.WhenAll(group.Select(WriteAloneAsync));
+    }
+
+    private async Task WriteAloneAsync(Pending pending)
+    {
+        try
         {
-            try
-            {
-                var results = await writeTogether([pending.Write], pending.CancellationToken);
-                Interlocked.Increment(ref _transactions);
-                pending.Done.TrySetResult(results[0]);
-            }
-            catch (OperationCanceledException) when (pending.CancellationToken.IsCancellationRequested)
-            {
-                pending.Done.TrySetCanceled(pending.CancellationToken);
-            }
-            catch (Exception exception)
-            {
-                pending.Done.TrySetException(exception);
-            }
+            var results = await writeTogether([pending.Write], pending.CancellationToken);
+            Interlocked.Increment(ref _transactions);
+            pending.Done.TrySetResult(results[0]);
+        }
+        catch (OperationCanceledException) when (pending.CancellationToken.IsCancellationRequested)
+        {
+            pending.Done.TrySetCanceled(pending.CancellationToken);
+        }
+        catch (Exception exception)
+        {
+            pending.Done.TrySetException(exception);
         }
     }
 
