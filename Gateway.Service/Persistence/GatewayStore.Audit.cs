@@ -14,16 +14,15 @@ public sealed partial class GatewayStore
         ArgumentNullException.ThrowIfNull(entry);
         await using var connection = await _dialect.OpenAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var chained = await AppendAuditAsync(connection, transaction, entry, cancellationToken);
+        var chained = await AppendAuditAsync(connection, transaction, [entry], cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return chained;
+        return chained[0];
     }
 
-    /// <summary>Appends inside the caller's transaction, so the line and what it records commit together.</summary>
-    private async Task<AuditEntry> AppendAuditAsync(DbConnection connection, DbTransaction transaction, AuditEntry entry, CancellationToken cancellationToken) =>
-        (await AppendAuditAsync(connection, transaction, [entry], cancellationToken))[0];
-
-    /// <summary>Appends the lines in order, taking the chain's lock and reading its head once for all of them.</summary>
+    /// <summary>
+    /// Appends the lines in order inside the caller's transaction, so they commit with what they record; the chain's
+    /// lock is taken and its head read once for all of them.
+    /// </summary>
     private async Task<IReadOnlyList<AuditEntry>> AppendAuditAsync(DbConnection connection, DbTransaction transaction, IReadOnlyList<AuditEntry> entries, CancellationToken cancellationToken)
     {
         if (entries.Count == 0)

@@ -154,6 +154,16 @@ public sealed partial class GatewayStore
         return affected;
     }
 
+    /// <summary><see cref="ExecuteAllAsync"/> in a transaction of its own.</summary>
+    private async Task<int[]> ExecuteAllInTransactionAsync(IReadOnlyList<Statement> statements, CancellationToken cancellationToken)
+    {
+        await using var connection = await _dialect.OpenAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var affected = await ExecuteAllAsync(connection, transaction, statements, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return affected;
+    }
+
     /// <summary>Like <see cref="ExecuteAllAsync"/> for statements that return rows: the first row of each, or null.</summary>
     private static async Task<T?[]> QueryFirstOfEachAsync<T>(
         DbConnection connection, DbTransaction transaction, IReadOnlyList<Statement> statements, Func<DbDataReader, T> read, CancellationToken cancellationToken)

@@ -106,16 +106,13 @@ public sealed partial class GatewayStore
             return new HashSet<Guid>();
         }
 
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var settled = await ExecuteAllAsync(connection, transaction, [.. messageIds.Select(id => new Statement("""
+        var settled = await ExecuteAllInTransactionAsync([.. messageIds.Select(id => new Statement("""
             UPDATE inbound_messages SET processed_at = @now
             WHERE message_id = @id AND processed_at IS NULL AND message_type NOT IN ('ConsentWithdrawn', 'ErasureConfirmed')
               AND NOT EXISTS (SELECT 1 FROM inbound_messages w
                               WHERE w.sender_id = inbound_messages.sender_id AND w.conversation_id = inbound_messages.conversation_id
                                 AND w.message_type = 'ConsentWithdrawn')
             """, [("now", Ms(now)), ("id", id.ToString())]))], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
         return messageIds.Where((_, i) => settled[i] == 1).ToHashSet();
     }
 
@@ -128,12 +125,9 @@ public sealed partial class GatewayStore
             return;
         }
 
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAllAsync(connection, transaction, [.. messageIds.Select(id => new Statement(
+        await ExecuteAllInTransactionAsync([.. messageIds.Select(id => new Statement(
             "UPDATE inbound_messages SET published_at = @now WHERE message_id = @id AND published_at IS NULL",
             [("now", Ms(now)), ("id", id.ToString())]))], cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
     }
 
     /// <summary>How many received messages of a conversation with a peer still hold content that a withdrawal erases.</summary>

@@ -261,15 +261,9 @@ public sealed partial class GatewayStore : IAsyncDisposable
             return;
         }
 
-        await using var connection = await _dialect.OpenAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        foreach (var id in messageIds)
-        {
-            await ExecuteAsync(connection, transaction, "UPDATE outbox SET lease_until = @retry WHERE message_id = @id AND lease_until = @leased", cancellationToken,
-                ("retry", Ms(retryAt)), ("id", id.ToString()), ("leased", Ms(leasedUntil)));
-        }
-
-        await transaction.CommitAsync(cancellationToken);
+        await ExecuteAllInTransactionAsync([.. messageIds.Select(id => new Statement(
+            "UPDATE outbox SET lease_until = @retry WHERE message_id = @id AND lease_until = @leased",
+            [("retry", Ms(retryAt)), ("id", id.ToString()), ("leased", Ms(leasedUntil))]))], cancellationToken);
     }
 
     /// <summary>
