@@ -109,7 +109,8 @@ internal sealed class BenchFederation : IAsyncDisposable
         }
     }
 
-    public GatewayStore OpenStore(string nodeId) => new(StorageProvider.Postgres, _connectionStrings[nodeId]);
+    /// <summary>The node's database, read from outside (no commit participants: the bench writes nothing).</summary>
+    public Database OpenDatabase(string nodeId) => new(StorageProvider.Postgres, _connectionStrings[nodeId], []);
 
     public async ValueTask DisposeAsync()
     {

@@ -136,8 +136,8 @@ internal static class EndToEndBenchmark
     {
         await using var command = federation.DatabaseOf(BenchFederation.Sender).CreateCommand("SELECT message_id FROM outbound_messages WHERE envelope IS NOT NULL LIMIT 1");
         var id = (string?)await command.ExecuteScalarAsync(cancellationToken);
-        await using var store = federation.OpenStore(BenchFederation.Sender);
-        return id is null ? 0 : (await store.GetOutboundAsync(Guid.Parse(id), cancellationToken))?.Envelope?.Length ?? 0;
+        await using var database = federation.OpenDatabase(BenchFederation.Sender);
+        return id is null ? 0 : (await new Gateway.Service.Referrals.SentMessageStore(database).GetAsync(Guid.Parse(id), cancellationToken))?.Envelope?.Length ?? 0;
     }
 
     private static async Task<string> BrokerVersionAsync(Uri broker, CancellationToken cancellationToken)

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gateway.Bench.Machine;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Bench.EndToEnd;
 
@@ -204,17 +205,19 @@ internal sealed class LoadPhases(BenchFederation federation, ProcessSampler samp
         public void Add(TimelinePoint point) => _timeline.Enqueue(point);
     }
 
-    /// <summary>Once a second: the sender's outbound counts by state (GatewayStore.CountOutboundByStateAsync) beside what the clients saw.</summary>
+    /// <summary>Once a second: the sender's outbound counts by state (SentMessageStore.CountByStateAsync) beside what the clients saw.</summary>
     private sealed class Timeline : IAsyncDisposable
     {
-        private readonly GatewayStore _store;
+        private readonly Database _database;
+        private readonly SentMessageStore _store;
         private readonly PhaseRun _run;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
         public Timeline(BenchFederation federation, PhaseRun run)
         {
-            _store = federation.OpenStore(BenchFederation.Sender);
+            _database = federation.OpenDatabase(BenchFederation.Sender);
+            _store = new SentMessageStore(_database);
             _run = run;
             _loop = Task.Run(LoopAsync);
         }
@@ -232,7 +235,7 @@ internal sealed class LoadPhases(BenchFederation federation, ProcessSampler samp
             }
 
             _stop.Dispose();
-            await _store.DisposeAsync();
+            await _database.DisposeAsync();
         }
 
         private async Task LoopAsync()
@@ -242,7 +245,7 @@ internal sealed class LoadPhases(BenchFederation federation, ProcessSampler samp
             {
                 try
                 {
-                    var counts = await _store.CountOutboundByStateAsync(_stop.Token);
+                    var counts = await _store.CountByStateAsync(_stop.Token);
                     _run.Add(new TimelinePoint(Math.Round(_run.Elapsed, 1), _run.AcceptedCount, counts.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value)));
                 }
                 catch (System.Data.Common.DbException exception)

@@ -17,8 +17,6 @@ namespace Gateway.Crypto.Cms;
 internal static class SignedDataCodec
 {
     /// <summary>Partners sign with one certificate for months; 1,024 covers every partner's current and next.</summary>
-    private static readonly CertificateCache Certificates = new(capacity: 1024);
-
     private static readonly HashSet<string> AcceptedDigests =
     [
         NistObjectIdentifiers.IdSha256.Id, NistObjectIdentifiers.IdSha384.Id, NistObjectIdentifiers.IdSha512.Id,
@@ -62,8 +60,10 @@ internal static class SignedDataCodec
     /// Verifies a ContentInfo(SignedData) and returns its content. Throws <see cref="EnvelopeException"/> with
     /// MALFORMED, UNKNOWN_SIGNER (no signer certificate included) or SIGNATURE_INVALID.
     /// </summary>
-    public static SignedContent Verify(byte[] encoded)
+    /// <param name="cache">The caller's cache of the certificates signed data carries; without one, each is loaded again.</param>
+    public static SignedContent Verify(byte[] encoded, CertificateCache? cache = null)
     {
+        Func<byte[], CachedCertificate> load = cache is null ? der => new CachedCertificate(System.Security.Cryptography.X509Certificates.X509CertificateLoader.LoadCertificate(der)) : cache.Get;
         Asn1Guard.EnsureWellFormed(encoded);
         CmsSignedData signedData;
         SignerInformation signer;
@@ -128,7 +128,7 @@ internal static class SignedDataCodec
         CryptographicException? unreadable = null;
         try
         {
-            signerEntry = Certificates.Get(signerCertificate.GetEncoded());
+            signerEntry = load(signerCertificate.GetEncoded());
         }
         catch (CryptographicException exception)
         {
@@ -162,7 +162,7 @@ internal static class SignedDataCodec
         List<X509Certificate2> included;
         try
         {
-            included = certificates.Where(c => !c.Equals(signerCertificate)).Select(c => Certificates.Get(c.GetEncoded()).Certificate).ToList();
+            included = certificates.Where(c => !c.Equals(signerCertificate)).Select(c => load(c.GetEncoded()).Certificate).ToList();
         }
         catch (CryptographicException exception)
         {

@@ -19,11 +19,14 @@ public sealed class EnvelopeOpener(IReadOnlyList<DecryptionIdentity> identities,
     {
     }
 
+    /// <summary>The signers' certificates this opener has loaded (a partner signs everything with the same few).</summary>
+    private readonly CertificateCache _certificates = new(capacity: 1024);
+
     public OpenedEnvelope Open(byte[] envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
         var inner = Decrypt(envelope);
-        var signed = SignedDataCodec.Verify(inner);
+        var signed = SignedDataCodec.Verify(inner, _certificates);
         var (sender, warnings) = peers.Authenticate(signed.SignerCertificate, CertificateRole.Signing, validator, signed.IncludedCertificates);
 
         var payload = ParsePayload(signed.Content);
@@ -56,7 +59,7 @@ public sealed class EnvelopeOpener(IReadOnlyList<DecryptionIdentity> identities,
     public EnvelopePayload ReadStored(byte[] envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return ParsePayload(SignedDataCodec.Verify(Decrypt(envelope)).Content);
+        return ParsePayload(SignedDataCodec.Verify(Decrypt(envelope), _certificates).Content);
     }
 
     /// <summary>

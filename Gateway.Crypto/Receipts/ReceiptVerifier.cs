@@ -13,9 +13,12 @@ namespace Gateway.Crypto.Receipts;
 /// </summary>
 public sealed class ReceiptVerifier(PeerDirectory peers, CertificateValidator validator)
 {
+    /// <summary>The receivers' signing certificates this verifier has loaded.</summary>
+    private readonly CertificateCache _certificates = new(capacity: 1024);
+
     public Receipt Verify(byte[] signedReceipt, string expectedReceiver, Guid messageId, ReadOnlySpan<byte> envelopeSent)
     {
-        var signed = SignedDataCodec.Verify(signedReceipt);
+        var signed = SignedDataCodec.Verify(signedReceipt, _certificates);
         var (signer, _) = peers.Authenticate(signed.SignerCertificate, CertificateRole.Signing, validator, signed.IncludedCertificates);
         if (signer.Id != expectedReceiver)
         {

@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using System.Security.Cryptography.X509Certificates;
-using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 using Microsoft.AspNetCore.Authentication.Certificate;
 using Microsoft.AspNetCore.Authorization;
 
@@ -13,10 +13,8 @@ namespace Gateway.Service.Access;
 /// </summary>
 public static class InternalAccess
 {
-    public static IServiceCollection AddInternalAccess(this IServiceCollection services, NodeIdentity identity)
+    public static IServiceCollection AddAccess(this IServiceCollection services)
     {
-        ArgumentNullException.ThrowIfNull(identity);
-
         // With a single scheme ASP.NET Core would make it the default and authenticate every request, the peer
         // listener's included (a chain built, and a failure logged, per delivery). Only role policies authenticate here.
         AppContext.SetSwitch("Microsoft.AspNetCore.Authentication.SuppressAutoDefaultScheme", true);
@@ -25,7 +23,6 @@ public static class InternalAccess
             {
                 certificate.AllowedCertificateTypes = CertificateTypes.Chained;
                 certificate.ChainTrustValidationMode = X509ChainTrustMode.CustomRootTrust;
-                certificate.CustomTrustStore = [identity.InternalClientCa];
                 certificate.RevocationMode = X509RevocationMode.NoCheck;
                 certificate.ValidateCertificateUse = true;
                 certificate.ValidateValidityPeriod = true;
@@ -48,6 +45,8 @@ public static class InternalAccess
                     },
                 };
             });
+        services.AddOptions<CertificateAuthenticationOptions>(CertificateAuthenticationDefaults.AuthenticationScheme)
+            .Configure<NodeIdentity>((certificate, identity) => certificate.CustomTrustStore = [identity.InternalClientCa]);
         services.AddAuthorizationBuilder()
             .AddPolicy(InternalRoles.Caseworker, policy => Require(policy, InternalRoles.Caseworker))
             .AddPolicy(InternalRoles.Operator, policy => Require(policy, InternalRoles.Operator))

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Access;
 
@@ -30,5 +31,5 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
     }
 
     private static Task Problem(HttpContext context, int status, string code, string detail) =>
-        TypedResults.Problem(statusCode: status, title: code, detail: detail, extensions: new Dictionary<string, object?> { ["code"] = code }).ExecuteAsync(context);
+        new GatewayProblem(status, code, detail).ToResult().ExecuteAsync(context);
 }

@@ -1,6 +1,5 @@
 using Gateway.Crypto.Evidence;
-using Gateway.Service.Hosting;
-using Gateway.Service.Persistence;
+using Gateway.Service.Node;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Service.Audit;
@@ -9,7 +8,7 @@ namespace Gateway.Service.Audit;
 /// Signs the head of the audit chain on a schedule when it has grown. A checkpoint that cannot be written is an
 /// operator alert (an error in the log), never a stop (DESIGN §10).
 /// </summary>
-internal sealed partial class AuditCheckpointJob(GatewayStore store, NodeIdentity identity, TimeProvider time, IOptions<GatewayNodeOptions> options, ILogger<AuditCheckpointJob> logger)
+internal sealed partial class AuditCheckpointJob(AuditStore store, NodeIdentity identity, TimeProvider time, IOptions<AuditOptions> options, ILogger<AuditCheckpointJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -32,8 +31,8 @@ internal sealed partial class AuditCheckpointJob(GatewayStore store, NodeIdentit
     {
         try
         {
-            var head = await store.LastAuditAsync(cancellationToken);
-            var checkpoints = await store.ListAuditCheckpointsAsync(cancellationToken);
+            var head = await store.LastAsync(cancellationToken);
+            var checkpoints = await store.ListCheckpointsAsync(cancellationToken);
             if (head is null || (checkpoints.Count > 0 && checkpoints[^1].Sequence >= head.Sequence))
             {
                 return null;
@@ -42,7 +41,7 @@ internal sealed partial class AuditCheckpointJob(GatewayStore store, NodeIdentit
             var at = time.GetUtcNow();
             var content = AuditChain.CheckpointContent(identity.NodeId, head.Sequence, head.Hash, at);
             var checkpoint = new AuditCheckpoint(head.Sequence, head.Hash, at, EvidenceSignature.Sign(content, identity.Signing, at));
-            await store.AddAuditCheckpointAsync(checkpoint, cancellationToken);
+            await store.AddCheckpointAsync(checkpoint, cancellationToken);
             return checkpoint;
         }
         catch (Exception exception) when (exception is System.Data.Common.DbException or InvalidOperationException or Crypto.EnvelopeException)

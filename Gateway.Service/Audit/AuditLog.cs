@@ -1,33 +1,34 @@
 using System.Text.Json;
 using Gateway.Contracts;
-using Gateway.Service.Persistence;
 
 namespace Gateway.Service.Audit;
 
 /// <summary>
-/// Writes audit lines. Evidence never blocks the work it records (DESIGN §10): a line that cannot be written is
-/// logged as an error for operators and the caller goes on.
+/// Makes and writes audit lines. A line that records a write is attached to that write's unit of work or transaction
+/// (<see cref="Line"/>), so both commit together. A line of its own (<see cref="RecordAsync"/>) never blocks the work it
+/// records (DESIGN §10): when it cannot be written, operators see an error in the log and the caller goes on.
 /// </summary>
-public sealed partial class AuditLog(GatewayStore store, TimeProvider time, ILogger<AuditLog> logger)
+public sealed partial class AuditLog(AuditStore store, TimeProvider time, ILogger<AuditLog> logger)
 {
     public const string System = "system";
+
+    /// <summary>A line to attach to a unit of work; <paramref name="detail"/> holds names and codes, never values.</summary>
+    public AuditEntry Line(string actor, string action, Guid? messageId = null, string? peerId = null, string? conversationId = null, object? detail = null) => new()
+    {
+        At = time.GetUtcNow(),
+        Actor = actor,
+        Action = action,
+        MessageId = messageId,
+        PeerId = peerId,
+        ConversationId = conversationId,
+        Detail = detail is null ? null : JsonSerializer.Serialize(detail, GatewayJson.Options),
+    };
 
     public async Task RecordAsync(string actor, string action, Guid? messageId = null, string? peerId = null, string? conversationId = null, object? detail = null, CancellationToken cancellationToken = default)
     {
         try
         {
-            await store.AppendAuditAsync(
-                new AuditEntry
-                {
-                    At = time.GetUtcNow(),
-                    Actor = actor,
-                    Action = action,
-                    MessageId = messageId,
-                    PeerId = peerId,
-                    ConversationId = conversationId,
-                    Detail = detail is null ? null : JsonSerializer.Serialize(detail, GatewayJson.Options),
-                },
-                cancellationToken);
+            await store.AppendAsync(Line(actor, action, messageId, peerId, conversationId, detail), cancellationToken);
         }
         catch (Exception exception) when (exception is global::System.Data.Common.DbException or InvalidOperationException)
         {

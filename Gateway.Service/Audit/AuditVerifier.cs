@@ -1,7 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Crypto;
 using Gateway.Crypto.Evidence;
-using Gateway.Service.Persistence;
 
 namespace Gateway.Service.Audit;
 
@@ -12,7 +11,7 @@ namespace Gateway.Service.Audit;
 /// </summary>
 public static class AuditVerifier
 {
-    public static async Task<AuditVerification> VerifyAsync(GatewayStore store, string nodeId, X509Certificate2 signingCertificate, CancellationToken cancellationToken)
+    public static async Task<AuditVerification> VerifyAsync(AuditStore store, string nodeId, X509Certificate2 signingCertificate, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(store);
         var hashes = new Dictionary<long, string>();
@@ -20,7 +19,7 @@ public static class AuditVerifier
         var previous = AuditChain.Genesis;
         while (true)
         {
-            var page = await store.ListAuditAsync(null, afterSequence: expected - 1, max: 1000, cancellationToken);
+            var page = await store.ListAsync(null, afterSequence: expected - 1, max: 1000, cancellationToken);
             foreach (var entry in page)
             {
                 if (entry.Sequence != expected)
@@ -49,7 +48,7 @@ public static class AuditVerifier
             }
         }
 
-        var checkpoints = await store.ListAuditCheckpointsAsync(cancellationToken);
+        var checkpoints = await store.ListCheckpointsAsync(cancellationToken);
         foreach (var checkpoint in checkpoints)
         {
             byte[] content;

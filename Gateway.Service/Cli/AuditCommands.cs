@@ -35,24 +35,25 @@ internal static class AuditCommands
                 return GatewayCommandLine.UsageError;
             }
 
+            var storage = options.Storage;
             if (parse.GetValue(connection) is { Length: > 0 } explicitDatabase)
             {
-                options.ConnectionString = explicitDatabase;
-                options.Storage = explicitDatabase.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase) ? StorageProvider.Sqlite : StorageProvider.Postgres;
+                storage.ConnectionString = explicitDatabase;
+                storage.Provider = explicitDatabase.StartsWith("Data Source=", StringComparison.OrdinalIgnoreCase) ? StorageProvider.Sqlite : StorageProvider.Postgres;
             }
 
-            if (options.Storage == StorageProvider.Sqlite && !File.Exists(options.ConnectionString.Replace("Data Source=", string.Empty, StringComparison.Ordinal)))
+            if (storage.Provider == StorageProvider.Sqlite && !File.Exists(storage.ConnectionString.Replace("Data Source=", string.Empty, StringComparison.Ordinal)))
             {
-                console.Error.WriteLine($"audit verify: no database at {options.ConnectionString}");
+                console.Error.WriteLine($"audit verify: no database at {storage.ConnectionString}");
                 return GatewayCommandLine.UsageError;
             }
 
-            using var signing = X509CertificateLoader.LoadCertificateFromFile(options.SigningCertificateFile);
-            await using var store = new GatewayStore(options.Storage, options.ConnectionString);
+            using var signing = X509CertificateLoader.LoadCertificateFromFile(options.Node.SigningCertificateFile);
+            await using var database = new Database(storage.Provider, storage.ConnectionString, [AuditServices.Trail()]);
             AuditVerification result;
             try
             {
-                result = await AuditVerifier.VerifyAsync(store, options.NodeId, signing, cancellationToken);
+                result = await AuditVerifier.VerifyAsync(new AuditStore(database), options.Node.NodeId, signing, cancellationToken);
             }
             catch (System.Data.Common.DbException exception)
             {
@@ -65,7 +66,7 @@ internal static class AuditCommands
                 return GatewayCommandLine.Rejected;
             }
 
-            console.Output.WriteLine($"audit verify: intact: {result.Entries} entries, {result.Checkpoints} signed checkpoints of {options.NodeId}");
+            console.Output.WriteLine($"audit verify: intact: {result.Entries} entries, {result.Checkpoints} signed checkpoints of {options.Node.NodeId}");
             return 0;
         });
         return new Command("audit", "The node's audit log.") { verify };

@@ -7,6 +7,7 @@ using Gateway.Crypto;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Peers;
 using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Cli;
 
@@ -68,7 +69,7 @@ internal static class PeersCommands
             }
 
             var findings = new Findings(console.Output);
-            var check = new CheckRun(options, TimeSpan.FromSeconds(seconds), TimeSpan.FromDays(days), TimeProvider.System, findings);
+            var check = new CheckRun(options.Node, TimeSpan.FromSeconds(seconds), TimeSpan.FromDays(days), TimeProvider.System, findings);
             await check.RunAsync(cancellationToken);
             console.Output.WriteLine($"peers check: {findings.Ok} ok, {findings.Warnings} warnings, {findings.Failures} failures");
             return findings.Failures > 0 ? GatewayCommandLine.Rejected : 0;
@@ -105,7 +106,7 @@ internal static class PeersCommands
     }
 
     /// <summary>One run of the checks, in the order an operator fixes things: own files, the registry, each peer's certificates, reachability.</summary>
-    private sealed class CheckRun(GatewayNodeOptions options, TimeSpan timeout, TimeSpan warnWithin, TimeProvider time, Findings findings)
+    private sealed class CheckRun(NodeOptions options, TimeSpan timeout, TimeSpan warnWithin, TimeProvider time, Findings findings)
     {
         private readonly CertificateValidator _validator = new(time);
         private readonly string _self = $"{options.NodeId} (this node)";
@@ -253,13 +254,13 @@ internal static class PeersCommands
         {
             if (string.IsNullOrWhiteSpace(file))
             {
-                findings.Fail(subject, $"{GatewayNodeOptions.Section}:{setting} is not set");
+                findings.Fail(subject, $"{NodeOptions.Section}:{setting} is not set");
                 return false;
             }
 
             if (!File.Exists(file))
             {
-                findings.Fail(subject, $"{GatewayNodeOptions.Section}:{setting}: file {file} does not exist");
+                findings.Fail(subject, $"{NodeOptions.Section}:{setting}: file {file} does not exist");
                 return false;
             }
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Gateway.Crypto.DevPki;
 using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
+using Microsoft.Extensions.Options;
 
 namespace Gateway.Service.Cli;
 
@@ -41,7 +42,7 @@ internal static class RunCommand
                 options = GatewayNodeOptions.FromDevPki(pkiDirectory.FullName, nodeId, Path.Combine(data, nodeId));
 
                 // Settings in appsettings.json or Gateway__* variables refine the dev node (delivery policy, disclosure, ...).
-                Configuration().GetSection(GatewayNodeOptions.Section).Bind(options);
+                options.BindFrom(Configuration());
             }
             else if (FromConfiguration() is { } configured)
             {
@@ -67,15 +68,15 @@ internal static class RunCommand
             }
 
             ApplyEnvironment(options);
-            options.PeerPort = parse.GetValue(peerPort) is > 0 and var p ? p : options.PeerPort;
-            options.InternalPort = parse.GetValue(internalPort) is > 0 and var i ? i : options.InternalPort;
+            options.Node.PeerPort = parse.GetValue(peerPort) is > 0 and var p ? p : options.Node.PeerPort;
+            options.Node.InternalPort = parse.GetValue(internalPort) is > 0 and var i ? i : options.Node.InternalPort;
             try
             {
-                await using var app = await GatewayHost.BuildAsync(options, cancellationToken: cancellationToken);
+                await using var app = await GatewayHost.BuildAsync(options, cancellationToken);
                 await app.RunAsync(cancellationToken);
                 return 0;
             }
-            catch (Exception exception) when (exception is InvalidOperationException or Crypto.Peers.PeerRegistryException or IOException or Disclosure.DisclosureConfigurationException)
+            catch (Exception exception) when (exception is InvalidOperationException or OptionsValidationException or Crypto.Peers.PeerRegistryException or IOException)
             {
                 console.Error.WriteLine($"run: {exception.Message}");
                 return GatewayCommandLine.UsageError;
@@ -87,20 +88,20 @@ internal static class RunCommand
     /// <summary>RABBITMQ_URI and POSTGRES_CONNECTION, as the tests and the demo use them, override the embedded defaults.</summary>
     internal static void ApplyEnvironment(GatewayNodeOptions options)
     {
-        if (Environment.GetEnvironmentVariable("RABBITMQ_URI") is { Length: > 0 } rabbit && string.IsNullOrEmpty(options.RabbitMqUri))
+        if (Environment.GetEnvironmentVariable("RABBITMQ_URI") is { Length: > 0 } rabbit && !options.Bus.UsesRabbitMq)
         {
-            options.RabbitMqUri = rabbit;
+            options.Bus.RabbitMqUri = rabbit;
         }
 
-        if (Environment.GetEnvironmentVariable("RABBITMQ_CLUSTER_NODES") is { Length: > 0 } cluster && options.RabbitMqClusterNodes.Count == 0)
+        if (Environment.GetEnvironmentVariable("RABBITMQ_CLUSTER_NODES") is { Length: > 0 } cluster && options.Bus.RabbitMqClusterNodes.Count == 0)
         {
-            options.RabbitMqClusterNodes = [.. cluster.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
+            options.Bus.RabbitMqClusterNodes = [.. cluster.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
         }
 
-        if (Environment.GetEnvironmentVariable("POSTGRES_CONNECTION") is { Length: > 0 } postgres && options.Storage == StorageProvider.Sqlite)
+        if (Environment.GetEnvironmentVariable("POSTGRES_CONNECTION") is { Length: > 0 } postgres && options.Storage.Provider == StorageProvider.Sqlite)
         {
-            options.Storage = StorageProvider.Postgres;
-            options.ConnectionString = postgres;
+            options.Storage.Provider = StorageProvider.Postgres;
+            options.Storage.ConnectionString = postgres;
         }
     }
 
@@ -111,7 +112,7 @@ internal static class RunCommand
         if (pkiDirectory is not null && !string.IsNullOrEmpty(nodeId))
         {
             options = GatewayNodeOptions.FromDevPki(pkiDirectory.FullName, nodeId, Path.Combine(dataDirectory, nodeId));
-            Configuration().GetSection(GatewayNodeOptions.Section).Bind(options);
+            options.BindFrom(Configuration());
         }
         else if (FromConfiguration() is { } configured)
         {
@@ -128,8 +129,9 @@ internal static class RunCommand
 
     private static GatewayNodeOptions? FromConfiguration()
     {
-        var section = Configuration().GetSection(GatewayNodeOptions.Section);
-        return section.Exists() && section.GetChildren().Any(child => child.Key == nameof(GatewayNodeOptions.NodeId)) ? section.Get<GatewayNodeOptions>() : null;
+        var configuration = Configuration();
+        var section = configuration.GetSection(Node.NodeOptions.Section);
+        return section.Exists() && section.GetChildren().Any(child => child.Key == nameof(Node.NodeOptions.NodeId)) ? GatewayNodeOptions.FromConfiguration(configuration) : null;
     }
 
     private static IConfigurationRoot Configuration() => new ConfigurationBuilder()

@@ -1,5 +1,3 @@
-using Gateway.Service.Persistence;
-
 namespace Gateway.Service.Consent;
 
 /// <summary>A consent and the erasure requests sent under it (outstanding until <c>confirmedAt</c> is set).</summary>

@@ -1,14 +1,12 @@
 using Gateway.Contracts.Messages;
 using Gateway.Service.Access;
 using Gateway.Service.Audit;
-using Gateway.Service.Hosting;
-using Gateway.Service.Persistence;
-using Gateway.Service.Referrals;
+using Gateway.Service.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Gateway.Service.Consent;
 
-/// <summary>Record, read and withdraw consents (DESIGN §6). Caseworkers only.</summary>
+/// <summary>Record and read consents (DESIGN §6); withdrawal is the Erasure feature's. Caseworkers only.</summary>
 internal static class ConsentsApi
 {
     public static void MapConsentsApiV1(this IEndpointRouteBuilder app, int internalPort)
@@ -16,11 +14,10 @@ internal static class ConsentsApi
         var api = app.MapGroup("/api/v1/consents").RequireListener(internalPort).RequireAuthorization(InternalRoles.Caseworker).WithTags("Consents");
         api.MapPost("/", RecordAsync).WithSummary("Record a consent: who gave it, for whom, what for, which data categories, until when");
         api.MapGet("/{consentId:guid}", GetAsync).WithSummary("A consent, its withdrawal, and the erasure confirmations outstanding under it");
-        api.MapPost("/{consentId:guid}/withdraw", WithdrawAsync).WithSummary("Withdraw: cancel what has not left, ask every recipient to erase, track their confirmations");
     }
 
     private static async Task<Results<Created<ConsentView>, ProblemHttpResult>> RecordAsync(
-        RecordConsentRequest request, GatewayStore store, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        RecordConsentRequest request, ConsentStore store, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var validFrom = request.ValidFrom ?? now;
@@ -52,17 +49,17 @@ internal static class ConsentsApi
 
         if (problem is not null)
         {
-            return new ComposeRefusal(400, ConsentCodes.ConsentInvalid, problem).ToProblem();
+            return new GatewayProblem(400, ConsentCodes.ConsentInvalid, problem).ToResult();
         }
 
         if (request.SubjectIsMinor && request.GivenBy == ConsentGivenBy.Subject)
         {
-            return new ComposeRefusal(422, ConsentCodes.MinorWithoutGuardianConsent, "for a minor, consent is given by a guardian or representative").ToProblem();
+            return new GatewayProblem(422, ConsentCodes.MinorWithoutGuardianConsent, "for a minor, consent is given by a guardian or representative").ToResult();
         }
 
         if (request.SubjectIsMinor && !request.ChildHeard)
         {
-            return new ComposeRefusal(422, ConsentCodes.ChildNotHeard, "for a minor, record that the child was heard (childHeard)").ToProblem();
+            return new GatewayProblem(422, ConsentCodes.ChildNotHeard, "for a minor, record that the child was heard (childHeard)").ToResult();
         }
 
         var consent = new ConsentRecord
@@ -79,34 +76,18 @@ internal static class ConsentsApi
             RecordedAt = now,
             RecordedBy = context.User.Actor(),
         };
-        await store.AddConsentAsync(consent, cancellationToken);
+        await store.AddAsync(consent, cancellationToken);
         await audit.RecordAsync(consent.RecordedBy, AuditActions.ConsentRecorded, detail: new { consent.ConsentId, consent.GivenBy, consent.SubjectIsMinor, consent.Scope }, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/v1/consents/{consent.ConsentId}", new ConsentView { Consent = consent, Erasures = [] });
     }
 
-    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> GetAsync(Guid consentId, GatewayStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> GetAsync(Guid consentId, ConsentStore store, CancellationToken cancellationToken)
     {
-        if (await store.GetConsentAsync(consentId, cancellationToken) is not { } consent)
+        if (await store.GetAsync(consentId, cancellationToken) is not { } consent)
         {
-            return new ComposeRefusal(404, ConsentCodes.ConsentNotFound, $"no consent {consentId}").ToProblem();
+            return new GatewayProblem(404, ConsentCodes.ConsentNotFound, $"no consent {consentId}").ToResult();
         }
 
         return TypedResults.Ok(new ConsentView { Consent = consent, Erasures = await store.ListErasureRequestsAsync(consentId, outstandingOnly: false, cancellationToken) });
-    }
-
-    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> WithdrawAsync(
-        Guid consentId, WithdrawConsentRequest request, GatewayStore store, WithdrawalCoordinator withdrawals, HttpContext context, CancellationToken cancellationToken)
-    {
-        if (await store.GetConsentAsync(consentId, cancellationToken) is null)
-        {
-            return new ComposeRefusal(404, ConsentCodes.ConsentNotFound, $"no consent {consentId}").ToProblem();
-        }
-
-        await withdrawals.WithdrawAsync(consentId, request.WithdrawnBy, context.User.Actor(), cancellationToken);
-        return TypedResults.Ok(new ConsentView
-        {
-            Consent = (await store.GetConsentAsync(consentId, cancellationToken))!,
-            Erasures = await store.ListErasureRequestsAsync(consentId, outstandingOnly: false, cancellationToken),
-        });
     }
 }

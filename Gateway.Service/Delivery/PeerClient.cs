@@ -2,22 +2,20 @@ using System.Net.Http.Headers;
 using System.Text.Json;
 using Gateway.Crypto.Peers;
 using Gateway.Service.Peering;
-using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
 namespace Gateway.Service.Delivery;
 
 /// <summary>POSTs an envelope to a peer over mutual TLS through that peer's own resilient HttpClient.</summary>
-internal sealed class PeerClient(IHttpClientFactory clients)
+internal sealed class PeerClient(PeerClients clients)
 {
     private const int ExpectContinueThreshold = 64 * 1024;
 
-    public static string ClientName(string peerId) => $"peer:{peerId}";
-
     public async Task<PeerResponse> SendAsync(TrustedPeer peer, OutboundMessage message, byte[] envelope, string from, CancellationToken cancellationToken)
     {
-        var client = clients.CreateClient(ClientName(peer.Id));
+        var client = clients.For(peer.Id);
         using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(peer.Endpoint, "/peer/v1/envelopes"))
         {
             Content = new ByteArrayContent(envelope),
@@ -39,26 +37,26 @@ internal sealed class PeerClient(IHttpClientFactory clients)
             {
                 Status = (int)response.StatusCode,
                 Body = body,
-                Code = response.IsSuccessStatusCode ? null : ProblemCode(body) ?? $"HTTP_{(int)response.StatusCode}",
+                Code = response.IsSuccessStatusCode ? null : ProblemCode(body) ?? DeliveryCodes.ForStatus((int)response.StatusCode),
                 RetryAfter = response.Headers.RetryAfter?.Delta,
             };
         }
         catch (BrokenCircuitException)
         {
-            return new PeerResponse { Code = "CIRCUIT_OPEN" };
+            return new PeerResponse { Code = DeliveryCodes.CircuitOpen };
         }
         catch (TimeoutRejectedException)
         {
-            return new PeerResponse { Code = "TIMEOUT" };
+            return new PeerResponse { Code = DeliveryCodes.Timeout };
         }
         catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            return new PeerResponse { Code = "TIMEOUT" };
+            return new PeerResponse { Code = DeliveryCodes.Timeout };
         }
         catch (HttpRequestException)
         {
             // Refused, reset, or the TLS handshake failed: nothing reached the peer's store.
-            return new PeerResponse { Code = "CONNECTION_FAILED" };
+            return new PeerResponse { Code = DeliveryCodes.ConnectionFailed };
         }
     }
 

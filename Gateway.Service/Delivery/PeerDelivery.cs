@@ -1,9 +1,11 @@
 using Gateway.Crypto;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Receipts;
-using Gateway.Service.Consent;
-using Gateway.Service.Hosting;
-using Gateway.Service.Persistence;
+using Gateway.Service.Erasure;
+using Gateway.Service.Node;
+using Gateway.Service.Outbox;
+using Gateway.Service.Referrals;
+using Gateway.Service.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Service.Delivery;
@@ -14,25 +16,28 @@ namespace Gateway.Service.Delivery;
 /// </summary>
 internal sealed partial class PeerDelivery(
     NodeIdentity identity,
-    GatewayStore store,
+    DeliveryStore store,
     PeerClient client,
     CertificateValidator validator,
     RetrySchedule schedule,
-    Operations.Metrics.GatewayMetrics metrics,
+    GatewayMetrics metrics,
     LegalBasisRecheck recheck,
     WithdrawalCoordinator withdrawals,
     TimeProvider time,
-    IOptions<GatewayNodeOptions> options,
-    ILogger<PeerDelivery> logger)
+    IOptions<DeliveryOptions> options,
+    IOptions<OutboxOptions> outbox,
+    ILogger<PeerDelivery> logger) : IEnvelopeDelivery
 {
     private readonly ReceiptVerifier _receipts = new(identity.Peers, validator);
 
+    public int ConcurrencyFor(string peerId) => options.Value.For(peerId).Concurrency;
+
     public async Task DeliverAsync(Guid messageId, CancellationToken cancellationToken)
     {
-        using var activity = Operations.Metrics.GatewayMetrics.Activities.StartActivity("gateway.deliver");
+        using var activity = GatewayMetrics.Activities.StartActivity("gateway.deliver");
         activity?.SetTag("gateway.message_id", messageId);
         var started = time.GetUtcNow();
-        var message = await store.TryStartAttemptAsync(messageId, started, options.Value.Delivery.OutboxLease, cancellationToken);
+        var message = await store.TryStartAttemptAsync(messageId, started, outbox.Value.OutboxLease, cancellationToken);
         if (message is null)
         {
             return; // Not due, already settled, or another consumer holds it: a duplicate broker message.
@@ -41,14 +46,14 @@ internal sealed partial class PeerDelivery(
         var peer = identity.Peers.Find(message.PeerId);
         if (started >= message.ExpiresAt || peer is null)
         {
-            await CompleteAsync(message, started, DeliveryState.Failed, null, peer is null ? "PEER_NOT_REGISTERED" : "TTL_EXPIRED", null, null, cancellationToken);
+            await CompleteAsync(message, started, DeliveryState.Failed, null, peer is null ? DeliveryCodes.PeerNotRegistered : DeliveryCodes.TtlExpired, null, null, cancellationToken);
             return;
         }
 
         // The consent gate again, before every attempt: a consent withdrawn since submit stops the message here.
         if (message.Envelope is not { } envelope)
         {
-            await CompleteAsync(message, started, DeliveryState.Cancelled, null, "CONTENT_ERASED", null, null, cancellationToken);
+            await CompleteAsync(message, started, DeliveryState.Cancelled, null, DeliveryCodes.ContentErased, null, null, cancellationToken);
             return;
         }
 
@@ -75,7 +80,7 @@ internal sealed partial class PeerDelivery(
             catch (EnvelopeException exception)
             {
                 // The peer holds the message but its receipt proves nothing: an operator must look.
-                await CompleteAsync(message, started, DeliveryState.Failed, 200, $"RECEIPT_INVALID:{exception.Code}", null, null, cancellationToken);
+                await CompleteAsync(message, started, DeliveryState.Failed, 200, $"{DeliveryCodes.ReceiptInvalid}:{exception.Code}", null, null, cancellationToken);
             }
 
             return;
@@ -87,10 +92,10 @@ internal sealed partial class PeerDelivery(
             return;
         }
 
-        var next = time.GetUtcNow() + schedule.DelayAfter(options.Value.Delivery.For(peer.Id), message.Attempts, response.RetryAfter);
+        var next = time.GetUtcNow() + schedule.DelayAfter(options.Value.For(peer.Id), message.Attempts, response.RetryAfter);
         if (next >= message.ExpiresAt)
         {
-            await CompleteAsync(message, started, DeliveryState.Failed, response.Status, "TTL_EXPIRED", null, null, cancellationToken);
+            await CompleteAsync(message, started, DeliveryState.Failed, response.Status, DeliveryCodes.TtlExpired, null, null, cancellationToken);
             return;
         }
 
@@ -98,7 +103,7 @@ internal sealed partial class PeerDelivery(
     }
 
     private async Task CompleteAsync(
-        Persistence.OutboundMessage message, DateTimeOffset started, DeliveryState outcome, int? status, string? code, byte[]? receipt, DateTimeOffset? next, CancellationToken cancellationToken)
+        OutboundMessage message, DateTimeOffset started, DeliveryState outcome, int? status, string? code, byte[]? receipt, DateTimeOffset? next, CancellationToken cancellationToken)
     {
         await store.CompleteAttemptAsync(
             new AttemptCompletion

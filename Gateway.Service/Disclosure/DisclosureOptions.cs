@@ -8,6 +8,8 @@ namespace Gateway.Service.Disclosure;
 /// </summary>
 public sealed class DisclosureOptions
 {
+    public const string Section = "Gateway:Disclosure";
+
     public List<DisclosureProfile> Profiles { get; set; } = [];
 
     public List<LegalObligationRule> LegalObligations { get; set; } = [];

@@ -1,127 +1,83 @@
-using Gateway.Crypto.DevPki;
+using Gateway.Service.Audit;
 using Gateway.Service.Delivery;
+using Gateway.Service.Disclosure;
+using Gateway.Service.Node;
+using Gateway.Service.Outbox;
+using Gateway.Service.Peering;
 using Gateway.Service.Persistence;
+using Gateway.Service.Retention;
+using Microsoft.Extensions.Configuration;
 
 namespace Gateway.Service.Hosting;
 
 /// <summary>
-/// Everything one gateway node needs to start (configuration section <c>Gateway</c>). Validated at start so a
-/// wrong path or port stops the node with the name of the setting.
+/// A whole node's settings made in code — a dev PKI's node, the demo's, a test's — as the features' own options.
+/// <see cref="GatewayHost.CreateBuilder"/> turns them into configuration beneath appsettings.json and the environment,
+/// and each feature binds and validates its part from there, as it does in a deployment.
 /// </summary>
 public sealed class GatewayNodeOptions
 {
-    public const string Section = "Gateway";
+    public NodeOptions Node { get; set; } = new();
 
-    public string NodeId { get; set; } = string.Empty;
+    public StorageOptions Storage { get; set; } = new();
 
-    /// <summary>This node's peers.json (DESIGN §2).</summary>
-    public string PeersFile { get; set; } = string.Empty;
+    public BusOptions Bus { get; set; } = new();
 
-    public string TlsCertificateFile { get; set; } = string.Empty;
+    public OutboxOptions Outbox { get; set; } = new();
 
-    public string TlsKeyFile { get; set; } = string.Empty;
+    public PeerEndpointOptions PeerEndpoint { get; set; } = new();
 
-    public string SigningCertificateFile { get; set; } = string.Empty;
-
-    public string SigningKeyFile { get; set; } = string.Empty;
-
-    public string EncryptionCertificateFile { get; set; } = string.Empty;
-
-    public string EncryptionKeyFile { get; set; } = string.Empty;
-
-    /// <summary>
-    /// Passphrase of the encrypted private keys (PKCS#8 PEM or PKCS#12) among the key files. Prefer
-    /// <see cref="KeyPassphraseFile"/>, which wins when both are set; never logged or printed.
-    /// </summary>
-    public string? KeyPassphrase { get; set; }
-
-    /// <summary>A file holding <see cref="KeyPassphrase"/> (one trailing line break ignored): keeps it out of the environment.</summary>
-    public string? KeyPassphraseFile { get; set; }
-
-    /// <summary>
-    /// Further encryption certificates and keys this node still decrypts with (certificate rotation): the key being
-    /// retired, or the next one already announced to partners. Sealing to this node is the partners' choice.
-    /// </summary>
-    public List<CertificateKeyFiles> AdditionalDecryptionKeys { get; set; } = [];
-
-    /// <summary>
-    /// CRLs of the partners' CAs (DER or PEM), read at start. With none, revocation is not checked; with some, a
-    /// certificate whose issuer has no CRL here, or whose CRL is past its nextUpdate, is an operator warning (DESIGN §2).
-    /// </summary>
-    public List<string> CrlFiles { get; set; } = [];
-
-    /// <summary>Server certificate of the internal listener, issued by the organisation's internal CA.</summary>
-    public string InternalTlsCertificateFile { get; set; } = string.Empty;
-
-    public string InternalTlsKeyFile { get; set; } = string.Empty;
-
-    /// <summary>The internal CA whose client certificates are admitted to the internal listener; the role is the certificate's OU.</summary>
-    public string InternalClientCaFile { get; set; } = string.Empty;
-
-    /// <summary>32-byte key that encrypts the node's own copy of what it sent; created (owner-only) when missing.</summary>
-    public string ContentKeyFile { get; set; } = string.Empty;
-
-    /// <summary>Address both listeners bind to. Loopback by default; a firewall should expose only the peer port.</summary>
-    public string BindAddress { get; set; } = "127.0.0.1";
-
-    /// <summary>Mutual-TLS listener for partners; 0 takes the port from peers.json.</summary>
-    public int PeerPort { get; set; }
-
-    /// <summary>Internal listener (/api, /ops, /health); 0 takes the port from peers.json.</summary>
-    public int InternalPort { get; set; }
-
-    public StorageProvider Storage { get; set; } = StorageProvider.Sqlite;
-
-    /// <summary>SQLite: <c>Data Source=path</c>; PostgreSQL: an Npgsql connection string.</summary>
-    public string ConnectionString { get; set; } = string.Empty;
-
-    /// <summary>amqp:// URI of RabbitMQ; empty uses MassTransit's in-memory transport (single process only).</summary>
-    public string? RabbitMqUri { get; set; }
-
-    /// <summary>Every node of a RabbitMQ cluster as <c>host:port</c>; the client fails over between them. Empty: the URI's host only.</summary>
-    public List<string> RabbitMqClusterNodes { get; set; } = [];
-
-    /// <summary>Prefix of this node's queue names, so several nodes or test runs can share one broker.</summary>
-    public string QueuePrefix { get; set; } = "gateway";
-
-    /// <summary>Envelopes larger than this are refused with 413 before they are read.</summary>
-    public long MaxEnvelopeBytes { get; set; } = 4 * 1024 * 1024;
-
-    /// <summary>How old an envelope's createdAt may be on arrival; must exceed the senders' time-to-live.</summary>
-    public TimeSpan FreshnessWindow { get; set; } = TimeSpan.FromDays(8);
-
-    /// <summary>How far in the future createdAt may be (clock skew between nodes).</summary>
-    public TimeSpan ClockSkew { get; set; } = TimeSpan.FromMinutes(5);
+    public AuditOptions Audit { get; set; } = new();
 
     public DeliveryOptions Delivery { get; set; } = new();
 
-    public Disclosure.DisclosureOptions Disclosure { get; set; } = new();
+    public DisclosureOptions Disclosure { get; set; } = new();
 
-    /// <summary>How often the head of the audit chain is signed (when it has grown).</summary>
-    public TimeSpan AuditCheckpointInterval { get; set; } = TimeSpan.FromMinutes(5);
+    public RetentionOptions Retention { get; set; } = new();
 
-    public Retention.RetentionOptions Retention { get; set; } = new();
-
-    /// <summary>Options for a node of a development PKI written by <c>pki init-dev</c>.</summary>
+    /// <summary>A node of a development PKI written by <c>pki init-dev</c>, its SQLite database and content key in <paramref name="dataDirectory"/>.</summary>
     public static GatewayNodeOptions FromDevPki(string pkiDirectory, string nodeId, string dataDirectory)
     {
-        var folder = DevPkiLayout.NodeFolder(pkiDirectory, nodeId);
         Directory.CreateDirectory(dataDirectory);
         return new GatewayNodeOptions
         {
-            NodeId = nodeId,
-            PeersFile = DevPkiLayout.PeersFile(pkiDirectory, nodeId),
-            TlsCertificateFile = Path.Combine(folder, "tls.crt"),
-            TlsKeyFile = Path.Combine(folder, "tls.key"),
-            SigningCertificateFile = Path.Combine(folder, "sign.crt"),
-            SigningKeyFile = Path.Combine(folder, "sign.key"),
-            EncryptionCertificateFile = Path.Combine(folder, "enc.crt"),
-            EncryptionKeyFile = Path.Combine(folder, "enc.key"),
-            InternalTlsCertificateFile = DevPkiLayout.InternalTlsCertificateFile(pkiDirectory, nodeId),
-            InternalTlsKeyFile = DevPkiLayout.InternalTlsKeyFile(pkiDirectory, nodeId),
-            InternalClientCaFile = DevPkiLayout.InternalCaFile(pkiDirectory, nodeId),
-            ContentKeyFile = Path.Combine(dataDirectory, "content.key"),
-            ConnectionString = $"Data Source={Path.Combine(dataDirectory, "gateway.db")}",
+            Node = NodeOptions.FromDevPki(pkiDirectory, nodeId, dataDirectory),
+            Storage = new StorageOptions { ConnectionString = $"Data Source={Path.Combine(dataDirectory, "gateway.db")}" },
         };
     }
+
+    /// <summary>The settings a configuration holds, each part bound from its section.</summary>
+    public static GatewayNodeOptions FromConfiguration(IConfiguration configuration)
+    {
+        var options = new GatewayNodeOptions();
+        options.BindFrom(configuration);
+        return options;
+    }
+
+    /// <summary>Refines these settings with whatever <paramref name="configuration"/> sets.</summary>
+    public void BindFrom(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        configuration.GetSection(NodeOptions.Section).Bind(Node);
+        configuration.GetSection(StorageOptions.Section).Bind(Storage);
+        configuration.GetSection(BusOptions.Section).Bind(Bus);
+        configuration.GetSection(OutboxOptions.Section).Bind(Outbox);
+        configuration.GetSection(PeerEndpointOptions.Section).Bind(PeerEndpoint);
+        configuration.GetSection(AuditOptions.Section).Bind(Audit);
+        configuration.GetSection(DeliveryOptions.Section).Bind(Delivery);
+        configuration.GetSection(DisclosureOptions.Section).Bind(Disclosure);
+        configuration.GetSection(RetentionOptions.Section).Bind(Retention);
+    }
+
+    /// <summary>These settings as configuration keys, each part under its section.</summary>
+    public IEnumerable<KeyValuePair<string, string?>> ToConfiguration() =>
+        ConfigurationValues.Of(Node, NodeOptions.Section)
+            .Concat(ConfigurationValues.Of(Storage, StorageOptions.Section))
+            .Concat(ConfigurationValues.Of(Bus, BusOptions.Section))
+            .Concat(ConfigurationValues.Of(Outbox, OutboxOptions.Section))
+            .Concat(ConfigurationValues.Of(PeerEndpoint, PeerEndpointOptions.Section))
+            .Concat(ConfigurationValues.Of(Audit, AuditOptions.Section))
+            .Concat(ConfigurationValues.Of(Delivery, DeliveryOptions.Section))
+            .Concat(ConfigurationValues.Of(Disclosure, DisclosureOptions.Section))
+            .Concat(ConfigurationValues.Of(Retention, RetentionOptions.Section));
 }

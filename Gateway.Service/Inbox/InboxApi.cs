@@ -3,8 +3,7 @@ using Gateway.Contracts.Messages;
 using Gateway.Crypto;
 using Gateway.Service.Access;
 using Gateway.Service.Audit;
-using Gateway.Service.Hosting;
-using Gateway.Service.Persistence;
+using Gateway.Service.Node;
 using Gateway.Service.Referrals;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -25,29 +24,29 @@ internal static class InboxApi
         api.MapPost("/{messageId:guid}/replies", ReplyAsync).WithSummary("Answer a received message: acknowledgement, admission decision, status update, case closed");
     }
 
-    private static async Task<Ok<IReadOnlyList<InboxItem>>> ListAsync(GatewayStore store, [FromQuery] int? limit, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<InboxItem>>> ListAsync(InboxStore store, [FromQuery] int? limit, CancellationToken cancellationToken)
     {
-        var messages = await store.ListInboundAsync(Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
+        var messages = await store.ListAsync(Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<InboxItem>>([.. messages.Select(message => ToItem(message))]);
     }
 
     private static async Task<Results<Ok<InboxItem>, ProblemHttpResult>> GetAsync(
-        Guid messageId, GatewayStore store, NodeIdentity identity, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        Guid messageId, InboxStore store, StoredEnvelopes envelopes, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await store.GetInboundAsync(messageId, cancellationToken) is not { } message)
+        if (await store.GetAsync(messageId, cancellationToken) is not { } message)
         {
-            return Problem(404, ReferralCodes.NotFound, $"no received message {messageId}");
+            return Problem(404, InboxCodes.NotFound, $"no received message {messageId}");
         }
 
         if (message.Envelope is null)
         {
-            return Problem(410, ReferralCodes.ContentErased, $"the content of message {messageId} was erased ({message.ErasureReason}) at {message.ContentErasedAt:O}");
+            return Problem(410, InboxCodes.ContentErased, $"the content of message {messageId} was erased ({message.ErasureReason}) at {message.ContentErasedAt:O}");
         }
 
         EnvelopePayload payload;
         try
         {
-            payload = StoredEnvelopes.Read(identity, message.Envelope);
+            payload = envelopes.Read(message.Envelope);
         }
         catch (EnvelopeException exception)
         {
@@ -62,14 +61,14 @@ internal static class InboxApi
         Guid messageId,
         ReplyRequest request,
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
-        GatewayStore store,
+        InboxStore store,
         ReferralSender sender,
         HttpContext context,
         CancellationToken cancellationToken)
     {
-        if (await store.GetInboundAsync(messageId, cancellationToken) is not { } received)
+        if (await store.GetAsync(messageId, cancellationToken) is not { } received)
         {
-            return Problem(404, ReferralCodes.NotFound, $"no received message {messageId}");
+            return Problem(404, InboxCodes.NotFound, $"no received message {messageId}");
         }
 
         if (!ReplyTypes.Contains(request.MessageType, StringComparer.Ordinal))
@@ -92,7 +91,7 @@ internal static class InboxApi
             cancellationToken);
         return accepted is not null
             ? TypedResults.Accepted($"/api/v1/referrals/{accepted.MessageId}", accepted)
-            : refused!.ToProblem();
+            : refused!.ToResult();
     }
 
     internal static InboxItem ToItem(InboundMessage message) => new()
@@ -111,5 +110,5 @@ internal static class InboxApi
         ErasureReason = message.ErasureReason,
     };
 
-    private static ProblemHttpResult Problem(int status, string code, string detail) => new ComposeRefusal(status, code, detail).ToProblem();
+    private static ProblemHttpResult Problem(int status, string code, string detail) => new GatewayProblem(status, code, detail).ToResult();
 }

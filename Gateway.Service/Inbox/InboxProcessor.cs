@@ -5,9 +5,9 @@ using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Events;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
-using Gateway.Service.Hosting;
+using Gateway.Service.Consent;
+using Gateway.Service.Node;
 using Gateway.Service.Outbox;
-using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -20,7 +20,8 @@ namespace Gateway.Service.Inbox;
 /// MessageReceived event for case-management systems. Work left by a crash is picked up at the next start.
 /// </summary>
 internal sealed partial class InboxProcessor(
-    GatewayStore store,
+    InboxStore store,
+    ConsentStore consents,
     ReferralComposer composer,
     ReferralSender sender,
     OutboxSignal outboxSignal,
@@ -28,19 +29,18 @@ internal sealed partial class InboxProcessor(
     ISendEndpointProvider sendEndpoints,
     AuditLog audit,
     TimeProvider time,
-    IOptions<GatewayNodeOptions> options,
+    IOptions<OutboxOptions> outbox,
+    DeliveryQueue queues,
     NodeIdentity identity,
     ILogger<InboxProcessor> logger) : BackgroundService
 {
-    public static Uri EventsAddress(GatewayNodeOptions options) => new($"exchange:{options.QueuePrefix}.{options.NodeId}.events");
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await ProcessAsync(await store.ListUnprocessedInboundAsync(50, stoppingToken), stoppingToken);
+                await ProcessAsync(await store.ListUnprocessedAsync(50, stoppingToken), stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -68,7 +68,7 @@ internal sealed partial class InboxProcessor(
     {
         var now = time.GetUtcNow();
         var unsettled = messages.Where(message => message.ProcessedAt is null).ToList();
-        var settled = new HashSet<Guid>(await store.SettlePlainInboundAsync([.. unsettled.Select(message => message.MessageId)], now, cancellationToken));
+        var settled = new HashSet<Guid>(await store.SettlePlainAsync([.. unsettled.Select(message => message.MessageId)], now, cancellationToken));
         try
         {
             foreach (var message in unsettled.Where(message => !settled.Contains(message.MessageId)))
@@ -93,7 +93,7 @@ internal sealed partial class InboxProcessor(
             {
                 await BrokerSend.SendAsync(
                     sendEndpoints,
-                    EventsAddress(options.Value),
+                    queues.EventsAddress,
                     new MessageReceived
                     {
                         Node = identity.NodeId,
@@ -105,14 +105,14 @@ internal sealed partial class InboxProcessor(
                         Purpose = message.Purpose,
                         ReceivedAt = message.ReceivedAt,
                     },
-                    options.Value.Delivery.BrokerSendTimeout,
+                    outbox.Value.BrokerSendTimeout,
                     cancellationToken);
                 published.Add(message.MessageId);
             }
         }
         finally
         {
-            await store.MarkInboundPublishedAsync(published, time.GetUtcNow(), CancellationToken.None);
+            await store.MarkPublishedAsync(published, time.GetUtcNow(), CancellationToken.None);
         }
     }
 
@@ -126,8 +126,8 @@ internal sealed partial class InboxProcessor(
                 break;
             case MessageTypes.ErasureConfirmed:
                 // Claim first: with two replicas only the one that settles the message records the confirmation.
-                if (await store.CompleteInboundAsync(message.MessageId, now, null, null, cancellationToken) is not null
-                    && message.InReplyTo is { } request && await store.ConfirmErasureAsync(message.SenderId, request, message.MessageId, now, cancellationToken))
+                if (await store.CompleteAsync(message.MessageId, now, null, null, cancellationToken) is not null
+                    && message.InReplyTo is { } request && await consents.ConfirmErasureAsync(message.SenderId, request, message.MessageId, now, cancellationToken))
                 {
                     await audit.RecordAsync(message.SenderId, AuditActions.ErasureConfirmed, message.MessageId, message.SenderId, message.ConversationId, new { Request = request }, cancellationToken);
                 }
@@ -137,7 +137,7 @@ internal sealed partial class InboxProcessor(
                 // Sent before the withdrawal but landing after it: erased on arrival, like the rest of the conversation.
                 if (await store.HasWithdrawalAsync(holder, cancellationToken))
                 {
-                    if (await store.CompleteInboundAsync(message.MessageId, now, holder, null, cancellationToken) is not { } erased)
+                    if (await store.CompleteAsync(message.MessageId, now, holder, null, cancellationToken) is not { } erased)
                     {
                         break;
                     }
@@ -146,7 +146,7 @@ internal sealed partial class InboxProcessor(
                 }
                 else
                 {
-                    await store.CompleteInboundAsync(message.MessageId, now, null, null, cancellationToken);
+                    await store.CompleteAsync(message.MessageId, now, null, null, cancellationToken);
                 }
 
                 break;
@@ -178,7 +178,7 @@ internal sealed partial class InboxProcessor(
 
         // Erase even if the confirmation cannot be composed: the person's withdrawal does not wait for paperwork.
         var reply = result.Message is { } composed ? sender.ToOutbound(composed, AuditLog.System, idempotencyKey: null) : null;
-        if (await store.CompleteInboundAsync(withdrawal.MessageId, now, holder, reply, cancellationToken) is not { } erased)
+        if (await store.CompleteAsync(withdrawal.MessageId, now, holder, reply is null ? null : sender.Submission(reply, AuditLog.System), cancellationToken) is not { } erased)
         {
             return; // Another replica erased and answered.
         }
@@ -186,7 +186,6 @@ internal sealed partial class InboxProcessor(
         await audit.RecordAsync(AuditLog.System, AuditActions.ContentErased, withdrawal.MessageId, holder.PeerId, holder.ConversationId, new { Reason = "CONSENT_WITHDRAWN", Erased = erased }, cancellationToken);
         if (reply is not null)
         {
-            await sender.RecordSubmittedAsync(reply, AuditLog.System, cancellationToken);
             outboxSignal.Notify();
         }
         else

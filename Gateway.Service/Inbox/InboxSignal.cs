@@ -1,4 +1,4 @@
-using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Inbox;
 

@@ -1,13 +1,14 @@
 using Gateway.Contracts.Envelopes;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Envelopes;
-using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Inbox;
 
-/// <summary>Reads envelopes this node accepted earlier (trust was judged on arrival).</summary>
-internal static class StoredEnvelopes
+/// <summary>Reads envelopes this node accepted earlier (trust was judged on arrival), with the node's own keys and clock.</summary>
+internal sealed class StoredEnvelopes(NodeIdentity identity, TimeProvider time)
 {
-    public static EnvelopePayload Read(NodeIdentity identity, byte[] envelope) =>
-        new EnvelopeOpener(identity.DecryptionKeys, identity.Peers, new CertificateValidator(TimeProvider.System)).ReadStored(envelope);
+    private readonly EnvelopeOpener _opener = new(identity.DecryptionKeys, identity.Peers, new CertificateValidator(time));
+
+    public EnvelopePayload Read(byte[] envelope) => _opener.ReadStored(envelope);
 }

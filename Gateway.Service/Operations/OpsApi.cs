@@ -2,12 +2,13 @@ using System.Security.Claims;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Access;
 using Gateway.Service.Audit;
-using Gateway.Service.Hosting;
+using Gateway.Service.Consent;
+using Gateway.Service.Delivery;
+using Gateway.Service.Node;
 using Gateway.Service.Operations.Dashboard;
-using Gateway.Service.Operations.Metrics;
 using Gateway.Service.Outbox;
-using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
+using Gateway.Service.Telemetry;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 
@@ -66,7 +67,7 @@ internal static class OpsApi
         }))]);
     }
 
-    private static async Task<Ok<IReadOnlyList<PeerQueueView>>> PeersAsync(GatewayStore store, NodeIdentity identity, TimeProvider time, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<PeerQueueView>>> PeersAsync(OperationsStore store, NodeIdentity identity, TimeProvider time, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var summaries = (await store.SummarizePeersAsync(now, cancellationToken)).ToDictionary(summary => summary.PeerId, StringComparer.Ordinal);
@@ -81,46 +82,46 @@ internal static class OpsApi
         })]);
     }
 
-    private static async Task<Ok<IReadOnlyList<QueueMessage>>> MessagesAsync(GatewayStore store, DeliveryState? state, string? peer, int? limit, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<QueueMessage>>> MessagesAsync(OperationsStore store, DeliveryState? state, string? peer, int? limit, CancellationToken cancellationToken)
     {
-        var messages = await store.ListOutboundMetadataAsync(state, peer, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
+        var messages = await store.ListMetadataAsync(state, peer, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<QueueMessage>>([.. messages.Select(message => QueueMessage.From(message, null))]);
     }
 
-    private static async Task<Results<Ok<QueueMessage>, ProblemHttpResult>> MessageAsync(Guid messageId, GatewayStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<QueueMessage>, ProblemHttpResult>> MessageAsync(Guid messageId, SentMessageStore store, CancellationToken cancellationToken)
     {
-        if (await store.GetOutboundAsync(messageId, cancellationToken) is not { } message)
+        if (await store.GetAsync(messageId, cancellationToken) is not { } message)
         {
-            return new ComposeRefusal(404, ReferralCodes.NotFound, $"no sent message {messageId}").ToProblem();
+            return new GatewayProblem(404, OperationsCodes.NotFound, $"no sent message {messageId}").ToResult();
         }
 
         return TypedResults.Ok(QueueMessage.From(message, await store.ListTransitionsAsync(messageId, cancellationToken)));
     }
 
     private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> RetryAsync(
-        Guid messageId, OperatorActionRequest request, GatewayStore store, OutboxSignal signal, AuditLog audit, TimeProvider time,
-        IOptions<GatewayNodeOptions> options, HttpContext context, CancellationToken cancellationToken)
+        Guid messageId, OperatorActionRequest request, OperationsStore store, SentMessageStore messages, OutboxSignal signal, AuditLog audit, TimeProvider time,
+        IOptions<DeliveryOptions> options, HttpContext context, CancellationToken cancellationToken)
     {
-        var message = await store.GetOutboundAsync(messageId, cancellationToken);
-        var ttl = options.Value.Delivery.For(message?.PeerId ?? string.Empty).TimeToLive;
+        var message = await messages.GetAsync(messageId, cancellationToken);
+        var ttl = options.Value.For(message?.PeerId ?? string.Empty).TimeToLive;
         var result = await store.RetryMessageAsync(messageId, time.GetUtcNow(), ttl, cancellationToken);
         return await AnswerAsync(result, "retry", messageId, message, request, audit, context, cancellationToken, signal.Notify);
     }
 
     private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> CancelAsync(
-        Guid messageId, OperatorActionRequest request, GatewayStore store, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        Guid messageId, OperatorActionRequest request, OperationsStore store, SentMessageStore messages, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
-        var message = await store.GetOutboundAsync(messageId, cancellationToken);
+        var message = await messages.GetAsync(messageId, cancellationToken);
         var result = await store.CancelMessageAsync(messageId, time.GetUtcNow(), cancellationToken);
         return await AnswerAsync(result, "cancel", messageId, message, request, audit, context, cancellationToken);
     }
 
     private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> SuspendAsync(
-        string peerId, OperatorActionRequest request, GatewayStore store, NodeIdentity identity, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        string peerId, OperatorActionRequest request, OperationsStore store, NodeIdentity identity, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
         if (identity.Peers.Find(peerId) is null)
         {
-            return new ComposeRefusal(404, ReferralCodes.UnknownRecipient, $"{peerId} is not a registered peer").ToProblem();
+            return new GatewayProblem(404, OperationsCodes.UnknownPeer, $"{peerId} is not a registered peer").ToResult();
         }
 
         var held = await store.SuspendPeerAsync(peerId, context.User.Actor(), time.GetUtcNow(), cancellationToken);
@@ -129,12 +130,12 @@ internal static class OpsApi
     }
 
     private static async Task<Results<Ok<OperatorActionAnswer>, ProblemHttpResult>> ResumeAsync(
-        string peerId, OperatorActionRequest request, GatewayStore store, NodeIdentity identity, OutboxSignal signal, AuditLog audit, TimeProvider time,
+        string peerId, OperatorActionRequest request, OperationsStore store, NodeIdentity identity, OutboxSignal signal, AuditLog audit, TimeProvider time,
         HttpContext context, CancellationToken cancellationToken)
     {
         if (identity.Peers.Find(peerId) is null)
         {
-            return new ComposeRefusal(404, ReferralCodes.UnknownRecipient, $"{peerId} is not a registered peer").ToProblem();
+            return new GatewayProblem(404, OperationsCodes.UnknownPeer, $"{peerId} is not a registered peer").ToResult();
         }
 
         var released = await store.ResumePeerAsync(peerId, time.GetUtcNow(), cancellationToken);
@@ -149,12 +150,12 @@ internal static class OpsApi
     {
         if (!result.Exists)
         {
-            return new ComposeRefusal(404, ReferralCodes.NotFound, $"no sent message {messageId}").ToProblem();
+            return new GatewayProblem(404, OperationsCodes.NotFound, $"no sent message {messageId}").ToResult();
         }
 
         if (!result.Succeeded)
         {
-            return new ComposeRefusal(409, OperationsCodes.NotAllowedInState, $"message {messageId} is {result.State}: {action} is not possible now").ToProblem();
+            return new GatewayProblem(409, OperationsCodes.NotAllowedInState, $"message {messageId} is {result.State}: {action} is not possible now").ToResult();
         }
 
         await audit.RecordAsync(context.User.Actor(), action == "retry" ? AuditActions.MessageRetried : AuditActions.MessageCancelled, messageId, message?.PeerId,
@@ -163,13 +164,13 @@ internal static class OpsApi
         return TypedResults.Ok(new OperatorActionAnswer(action == "retry" ? "queued" : "cancelled", 1));
     }
 
-    private static async Task<Ok<IReadOnlyList<VitalInterestsDisclosure>>> VitalInterestsAsync(GatewayStore store, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<VitalInterestsDisclosure>>> VitalInterestsAsync(SentMessageStore store, CancellationToken cancellationToken)
     {
-        var messages = await store.ListOutboundByLegalBasisAsync(LegalBases.VitalInterests, 500, cancellationToken);
+        var messages = await store.ListByLegalBasisAsync(LegalBases.VitalInterests, 500, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<VitalInterestsDisclosure>>([.. messages.Select(message => new VitalInterestsDisclosure(
             message.MessageId, message.PeerId, message.ConversationId, message.CreatedAt, message.SubmittedBy, message.Justification ?? string.Empty, message.DisclosedFields, message.State))]);
     }
 
-    private static async Task<Ok<IReadOnlyList<ErasureRequest>>> ErasuresAsync(GatewayStore store, bool? outstanding, CancellationToken cancellationToken) =>
+    private static async Task<Ok<IReadOnlyList<ErasureRequest>>> ErasuresAsync(ConsentStore store, bool? outstanding, CancellationToken cancellationToken) =>
         TypedResults.Ok(await store.ListErasureRequestsAsync(null, outstanding ?? false, cancellationToken));
 }

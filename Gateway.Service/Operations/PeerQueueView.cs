@@ -1,4 +1,4 @@
-using Gateway.Service.Persistence;
+using Gateway.Service.Telemetry;
 
 namespace Gateway.Service.Operations;
 

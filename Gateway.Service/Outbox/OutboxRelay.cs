@@ -1,5 +1,4 @@
-using Gateway.Service.Hosting;
-using Gateway.Service.Persistence;
+using Gateway.Service.Node;
 using MassTransit;
 using Microsoft.Extensions.Options;
 
@@ -12,12 +11,13 @@ namespace Gateway.Service.Outbox;
 /// <c>Delivery:RelayRetryDelay</c>, so a broker outage delays deliveries by about its own length, not by the lease.
 /// </summary>
 internal sealed partial class OutboxRelay(
-    GatewayStore store,
+    OutboxStore store,
     ISendEndpointProvider sendEndpoints,
     OutboxSignal signal,
     NodeIdentity identity,
+    DeliveryQueue queues,
     TimeProvider time,
-    IOptions<GatewayNodeOptions> options,
+    IOptions<OutboxOptions> options,
     ILogger<OutboxRelay> logger) : BackgroundService
 {
     private const int BatchSize = 256;
@@ -42,7 +42,7 @@ internal sealed partial class OutboxRelay(
             {
                 try
                 {
-                    await signal.WaitAsync(settings.Delivery.RelayPollInterval, stoppingToken);
+                    await signal.WaitAsync(settings.RelayPollInterval, stoppingToken);
                 }
                 catch (OperationCanceledException)
                 {
@@ -54,17 +54,17 @@ internal sealed partial class OutboxRelay(
 
     /// <summary>Leases due rows and publishes each; a row whose publish fails or times out comes due again soon.</summary>
     /// <returns>How many rows were leased.</returns>
-    private async Task<int> PublishDueAsync(GatewayNodeOptions settings, CancellationToken stoppingToken)
+    private async Task<int> PublishDueAsync(OutboxOptions settings, CancellationToken stoppingToken)
     {
         var now = time.GetUtcNow();
-        var due = await store.LeaseDueDeliveriesAsync(now, settings.Delivery.OutboxLease, BatchSize, stoppingToken);
+        var due = await store.LeaseDueAsync(now, settings.OutboxLease, BatchSize, stoppingToken);
         var failed = new System.Collections.Concurrent.ConcurrentQueue<(Guid MessageId, Exception Error)>();
         await Task.WhenAll(due.Select(async delivery =>
         {
-            var address = DeliveryQueue.Address(settings, identity.Peers.Find(delivery.PeerId) is null ? null : delivery.PeerId);
+            var address = queues.Address(identity.Peers.Find(delivery.PeerId) is null ? null : delivery.PeerId);
             try
             {
-                await BrokerSend.SendAsync(sendEndpoints, address, new DeliverEnvelope(delivery.MessageId), settings.Delivery.BrokerSendTimeout, stoppingToken);
+                await BrokerSend.SendAsync(sendEndpoints, address, new DeliverEnvelope(delivery.MessageId), settings.BrokerSendTimeout, stoppingToken);
             }
             catch (Exception exception) when (!stoppingToken.IsCancellationRequested)
             {
@@ -74,9 +74,9 @@ internal sealed partial class OutboxRelay(
 
         if (!failed.IsEmpty)
         {
-            var retryAt = time.GetUtcNow() + settings.Delivery.RelayRetryDelay;
-            LogPublishFailed(logger, failed.Count, due.Count, settings.Delivery.RelayRetryDelay.TotalSeconds, failed.First().Error);
-            await store.ReleaseOutboxLeasesAsync([.. failed.Select(item => item.MessageId)], now + settings.Delivery.OutboxLease, retryAt, stoppingToken);
+            var retryAt = time.GetUtcNow() + settings.RelayRetryDelay;
+            LogPublishFailed(logger, failed.Count, due.Count, settings.RelayRetryDelay.TotalSeconds, failed.First().Error);
+            await store.ReleaseLeasesAsync([.. failed.Select(item => item.MessageId)], now + settings.OutboxLease, retryAt, stoppingToken);
         }
 
         return due.Count;

@@ -3,7 +3,7 @@ using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Messages;
 using Gateway.Crypto.Peers;
 using Gateway.Service.Disclosure;
-using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Peering;
 
@@ -13,36 +13,32 @@ namespace Gateway.Service.Peering;
 /// </summary>
 internal sealed class InboundContentCheck(DisclosurePolicy policy, PayloadValidator validator, NodeIdentity identity)
 {
-    public const string OverDisclosure = "OVER_DISCLOSURE";
-    public const string ProfileMismatch = "DISCLOSURE_PROFILE_MISMATCH";
-    public const string LegalBasisMissing = "LEGAL_BASIS_MISSING";
-
-    public PeerRejection? Check(EnvelopeHeader header, JsonElement body, TrustedPeer sender)
+    public GatewayProblem? Check(EnvelopeHeader header, JsonElement body, TrustedPeer sender)
     {
         var purpose = header.Purpose ?? string.Empty;
         if (!MessagePurposes.AllowedFor(header.MessageType).Contains(purpose, StringComparer.Ordinal))
         {
-            return new PeerRejection(422, Referrals.ReferralCodes.PurposeNotAllowed, $"message {header.MessageId}: {header.MessageType} is not sent for purpose '{purpose}'");
+            return new GatewayProblem(422, DisclosureCodes.PurposeNotAllowed, $"message {header.MessageId}: {header.MessageType} is not sent for purpose '{purpose}'");
         }
 
         if (header.MessageType == MessageTypes.AnonymousConsultation && AnonymityCheck.FindPersonalData(body) is { } giveaway)
         {
-            return new PeerRejection(422, Referrals.ReferralCodes.NotAnonymous, $"message {header.MessageId}: {giveaway}");
+            return new GatewayProblem(422, DisclosureCodes.NotAnonymous, $"message {header.MessageId}: {giveaway}");
         }
 
         if (validator.Validate(header.MessageType, body) is { } problems)
         {
-            return new PeerRejection(422, Referrals.ReferralCodes.SchemaInvalid, $"message {header.MessageId} does not match the {header.MessageType} schema: {string.Join("; ", problems)}");
+            return new GatewayProblem(422, DisclosureCodes.SchemaInvalid, $"message {header.MessageId} does not match the {header.MessageType} schema: {string.Join("; ", problems)}");
         }
 
         if (policy.Resolve(sender.Id, identity.Kind, purpose) is not { } profile)
         {
-            return new PeerRejection(422, Referrals.ReferralCodes.NoDisclosureProfile, $"message {header.MessageId}: this node agreed no profile with {sender.Id} for {purpose}");
+            return new GatewayProblem(422, DisclosureCodes.NoDisclosureProfile, $"message {header.MessageId}: this node agreed no profile with {sender.Id} for {purpose}");
         }
 
         if (!string.Equals(header.DisclosureProfile, profile.Name, StringComparison.Ordinal))
         {
-            return new PeerRejection(422, ProfileMismatch, $"message {header.MessageId} claims profile '{header.DisclosureProfile}'; this node agreed '{profile.Name}' with {sender.Id} for {purpose}");
+            return new GatewayProblem(422, DisclosureCodes.ProfileMismatch, $"message {header.MessageId} claims profile '{header.DisclosureProfile}'; this node agreed '{profile.Name}' with {sender.Id} for {purpose}");
         }
 
         var allowed = DisclosurePolicy.OutputFields(profile, header.MessageType);
@@ -56,13 +52,13 @@ internal sealed class InboundContentCheck(DisclosurePolicy policy, PayloadValida
 
         if (over.Count > 0)
         {
-            return new PeerRejection(422, OverDisclosure, $"message {header.MessageId} carries fields outside profile '{profile.Name}': {string.Join(", ", over)}");
+            return new GatewayProblem(422, DisclosureCodes.OverDisclosure, $"message {header.MessageId} carries fields outside profile '{profile.Name}': {string.Join(", ", over)}");
         }
 
         var aboutSubject = fields.Any(field => FieldCatalogue.Find(header.MessageType, field.Key) is { } definition && DataCategories.IsAboutSubject(definition.Category));
         if (aboutSubject && !LegalBases.IsKnown(header.LegalBasis))
         {
-            return new PeerRejection(422, LegalBasisMissing, $"message {header.MessageId} carries data about a person without a legal basis");
+            return new GatewayProblem(422, DisclosureCodes.LegalBasisMissing, $"message {header.MessageId} carries data about a person without a legal basis");
         }
 
         return null;

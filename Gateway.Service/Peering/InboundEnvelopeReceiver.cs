@@ -1,11 +1,14 @@
 using System.Data.Common;
 using System.Security.Cryptography.X509Certificates;
+using Gateway.Contracts.Messages;
 using Gateway.Contracts.Receipts;
 using Gateway.Crypto;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Envelopes;
 using Gateway.Crypto.Receipts;
-using Gateway.Service.Hosting;
+using Gateway.Service.Audit;
+using Gateway.Service.Inbox;
+using Gateway.Service.Node;
 using Gateway.Service.Persistence;
 using Microsoft.Extensions.Options;
 
@@ -18,14 +21,15 @@ namespace Gateway.Service.Peering;
 /// </summary>
 internal sealed partial class InboundEnvelopeReceiver(
     NodeIdentity identity,
-    GatewayStore store,
+    InboxStore store,
+    Database database,
     CertificateValidator validator,
     ReceiptSigner receiptSigner,
     InboundContentCheck contentCheck,
-    Inbox.InboxSignal inboxSignal,
-    Audit.AuditLog audit,
+    InboxSignal inboxSignal,
+    AuditLog audit,
     TimeProvider time,
-    IOptions<GatewayNodeOptions> options,
+    IOptions<PeerEndpointOptions> options,
     ILogger<InboundEnvelopeReceiver> logger)
 {
     private readonly EnvelopeOpener _opener = new(identity.DecryptionKeys, identity.Peers, validator);
@@ -67,7 +71,7 @@ internal sealed partial class InboundEnvelopeReceiver(
         InboundMessage? existing;
         try
         {
-            existing = await store.GetInboundAsync(routing.MessageId, cancellationToken);
+            existing = await store.GetAsync(routing.MessageId, cancellationToken);
         }
         catch (DbException exception)
         {
@@ -116,7 +120,7 @@ internal sealed partial class InboundEnvelopeReceiver(
         if (contentCheck.Check(header, opened.Payload.Body, opened.Sender) is { } refused)
         {
             LogRejected(logger, routing.MessageId, routing.From, refused.Status, refused.Code);
-            await audit.RecordAsync(caller, Audit.AuditActions.EnvelopeRefused, header.MessageId, caller, header.ConversationId, new { refused.Code }, cancellationToken);
+            await audit.RecordAsync(caller, AuditActions.EnvelopeRefused, header.MessageId, caller, header.ConversationId, new { refused.Code }, cancellationToken);
             return InboundResult.Rejected(refused);
         }
 
@@ -133,8 +137,9 @@ internal sealed partial class InboundEnvelopeReceiver(
             identity.Signing);
         try
         {
-            var stored = await store.TryAddInboundAsync(
-                new InboundMessage
+            // The audit line commits with the envelope, and only if the envelope is new (the insert is the unit's guard).
+            var stored = await database.CommitAsync(
+                new UnitOfWork(InboxStore.Insert(new InboundMessage
                 {
                     MessageId = header.MessageId,
                     SenderId = caller,
@@ -149,24 +154,13 @@ internal sealed partial class InboundEnvelopeReceiver(
                     EnvelopeSha256 = digest,
                     Receipt = receipt,
                     ReceivedAt = now,
-                },
-                cancellationToken,
-                new Persistence.AuditEntry
-                {
-                    At = now,
-                    Actor = caller,
-                    Action = Audit.AuditActions.MessageReceived,
-                    MessageId = header.MessageId,
-                    PeerId = caller,
-                    ConversationId = header.ConversationId,
-                    Detail = System.Text.Json.JsonSerializer.Serialize(
-                        new { header.MessageType, header.Purpose, header.LegalBasis, header.DisclosureProfile, Fields = Contracts.Messages.BodyFields.Flatten(opened.Payload.Body).Select(field => field.Key) },
-                        Contracts.GatewayJson.Options),
-                });
+                })).Attach(audit.Line(caller, AuditActions.MessageReceived, header.MessageId, caller, header.ConversationId,
+                    new { header.MessageType, header.Purpose, header.LegalBasis, header.DisclosureProfile, Fields = BodyFields.Flatten(opened.Payload.Body).Select(field => field.Key) })),
+                cancellationToken);
             if (!stored)
             {
                 // A concurrent delivery of the same id won the insert: answer as if it had come first.
-                var winner = await store.GetInboundAsync(header.MessageId, cancellationToken);
+                var winner = await store.GetAsync(header.MessageId, cancellationToken);
                 return winner is not null && winner.EnvelopeSha256 == digest
                     ? InboundResult.Accepted(winner.Receipt)
                     : Reject(409, PeerProtocolCodes.Replayed, $"message {header.MessageId} was already received with different content", routing);
@@ -201,13 +195,13 @@ internal sealed partial class InboundEnvelopeReceiver(
     {
         // The audit line of a refused envelope: ids and the code only.
         LogRejected(logger, routing.MessageId, routing.From, status, code);
-        return InboundResult.Rejected(new PeerRejection(status, code, detail));
+        return InboundResult.Rejected(new GatewayProblem(status, code, detail));
     }
 
     private InboundResult Unavailable(DbException exception, RoutingValues routing)
     {
         LogStoreUnavailable(logger, exception, routing.MessageId);
-        return InboundResult.Rejected(new PeerRejection(503, PeerProtocolCodes.StoreUnavailable, "the node cannot store envelopes right now; retry later"));
+        return InboundResult.Rejected(new GatewayProblem(503, PeerProtocolCodes.StoreUnavailable, "the node cannot store envelopes right now; retry later"));
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Accepted message {MessageId} from {PeerId} ({MessageType})")]

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Peering;
 
@@ -14,7 +14,7 @@ internal static class PeerApi
         peer.MapPost("/envelopes", ReceiveAsync);
     }
 
-    private static async Task<IResult> ReceiveAsync(HttpContext context, InboundEnvelopeReceiver receiver, IOptions<GatewayNodeOptions> options, CancellationToken cancellationToken)
+    private static async Task<IResult> ReceiveAsync(HttpContext context, InboundEnvelopeReceiver receiver, IOptions<PeerEndpointOptions> options, CancellationToken cancellationToken)
     {
         var request = context.Request;
         var limit = options.Value.MaxEnvelopeBytes;
@@ -22,19 +22,19 @@ internal static class PeerApi
         {
             // Refuse on the declared length, before a byte of the body is read.
             context.Response.Headers.Connection = "close";
-            return new PeerRejection(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToProblem();
+            return new GatewayProblem(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToResult();
         }
 
         if (!Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(request.ContentType, out var mediaType)
             || !string.Equals(mediaType.MediaType.Value, RoutingHeaders.EnvelopeMediaType, StringComparison.OrdinalIgnoreCase))
         {
-            return new PeerRejection(415, PeerProtocolCodes.UnsupportedMediaType, $"the body must be {RoutingHeaders.EnvelopeMediaType}").ToProblem();
+            return new GatewayProblem(415, PeerProtocolCodes.UnsupportedMediaType, $"the body must be {RoutingHeaders.EnvelopeMediaType}").ToResult();
         }
 
         if (ParseRouting(request.Headers) is not { } routing)
         {
-            return new PeerRejection(400, PeerProtocolCodes.RoutingHeaderMissing,
-                $"{RoutingHeaders.MessageId} (a UUID), {RoutingHeaders.From}, {RoutingHeaders.To} and {RoutingHeaders.MessageType} are required").ToProblem();
+            return new GatewayProblem(400, PeerProtocolCodes.RoutingHeaderMissing,
+                $"{RoutingHeaders.MessageId} (a UUID), {RoutingHeaders.From}, {RoutingHeaders.To} and {RoutingHeaders.MessageType} are required").ToResult();
         }
 
         byte[] envelope;
@@ -45,26 +45,26 @@ internal static class PeerApi
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return new PeerRejection(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToProblem();
+            return new GatewayProblem(413, PeerProtocolCodes.TooLarge, $"envelopes are limited to {limit} bytes").ToResult();
         }
         catch (BadHttpRequestException exception)
         {
             // Broken framing (chunk sizes, trailers) or a body slower than the minimum data rate: the partner's fault, not ours.
             context.Response.Headers.Connection = "close";
             return exception.StatusCode == StatusCodes.Status408RequestTimeout
-                ? new PeerRejection(408, PeerProtocolCodes.BodyTooSlow, "the body arrived slower than this node's minimum data rate").ToProblem()
-                : new PeerRejection(400, PeerProtocolCodes.MalformedRequest, "the request's framing is not valid HTTP/1.1").ToProblem();
+                ? new GatewayProblem(408, PeerProtocolCodes.BodyTooSlow, "the body arrived slower than this node's minimum data rate").ToResult()
+                : new GatewayProblem(400, PeerProtocolCodes.MalformedRequest, "the request's framing is not valid HTTP/1.1").ToResult();
         }
         catch (IOException) when (!cancellationToken.IsCancellationRequested)
         {
             // Kestrel reports some unreadable framing (a chunk size that overflows) as an I/O error on the body.
             context.Response.Headers.Connection = "close";
-            return new PeerRejection(400, PeerProtocolCodes.MalformedRequest, "the request's framing is not valid HTTP/1.1").ToProblem();
+            return new GatewayProblem(400, PeerProtocolCodes.MalformedRequest, "the request's framing is not valid HTTP/1.1").ToResult();
         }
 
         var result = await receiver.ReceiveAsync(context.Connection.ClientCertificate, routing, envelope, cancellationToken);
         return result.Rejection is { } rejection
-            ? rejection.ToProblem()
+            ? rejection.ToResult()
             : Results.Bytes(result.Receipt!, RoutingHeaders.EnvelopeMediaType);
     }
 

@@ -25,11 +25,11 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// <summary>Runs once at start, before the schema transaction: settings that persist in the database.</summary>
     public abstract string DatabaseSettingsSql { get; }
 
-    /// <summary>Serialises appends to the audit chain, inside their transaction (SQLite's immediate transactions already do).</summary>
-    public abstract string AuditLockSql { get; }
-
-    /// <summary>Runs before the schema DDL, inside its transaction.</summary>
-    public abstract string SchemaLockSql { get; }
+    /// <summary>
+    /// A statement that serialises the transactions taking lock <paramref name="key"/> until they end (PostgreSQL: an
+    /// advisory transaction lock); empty on SQLite, whose write transactions are immediate and so one at a time already.
+    /// </summary>
+    public abstract string ExclusiveLockSql(long key);
 
     /// <summary>A unique-constraint violation on <paramref name="column"/> of <paramref name="table"/>, and not on another constraint.</summary>
     public abstract bool IsUniqueViolation(DbException exception, string table, string column);
@@ -81,9 +81,7 @@ internal abstract class StoreDialect : IAsyncDisposable
         // WAL persists in the database file; it cannot be switched inside a transaction.
         public override string DatabaseSettingsSql => "PRAGMA journal_mode=WAL;";
 
-        public override string SchemaLockSql => string.Empty;
-
-        public override string AuditLockSql => string.Empty;
+        public override string ExclusiveLockSql(long key) => string.Empty;
 
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
         {
@@ -119,10 +117,7 @@ internal abstract class StoreDialect : IAsyncDisposable
 
         public override string DatabaseSettingsSql => string.Empty;
 
-        // Two gateway processes of one node may start together; CREATE TABLE IF NOT EXISTS is not race-free.
-        public override string SchemaLockSql => "SELECT pg_advisory_xact_lock(7466223);";
-
-        public override string AuditLockSql => "SELECT pg_advisory_xact_lock(7466224);";
+        public override string ExclusiveLockSql(long key) => $"SELECT pg_advisory_xact_lock({key});";
 
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
             await _dataSource.OpenConnectionAsync(cancellationToken);

@@ -1,8 +1,11 @@
+using Gateway.Service.Node;
+
 namespace Gateway.Service.Referrals;
 
-public sealed record ComposeResult(ComposedMessage? Message, ComposeRefusal? Refusal)
+/// <summary>A composed message, or why it cannot leave (a status, a stable code, a detail naming fields, never values).</summary>
+public sealed record ComposeResult(ComposedMessage? Message, GatewayProblem? Refusal)
 {
-    public static implicit operator ComposeResult(ComposeRefusal refusal) => new(null, refusal);
+    public static implicit operator ComposeResult(GatewayProblem refusal) => new(null, refusal);
 
     public static implicit operator ComposeResult(ComposedMessage message) => new(message, null);
 }

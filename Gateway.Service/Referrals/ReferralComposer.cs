@@ -7,8 +7,7 @@ using Gateway.Contracts.Messages;
 using Gateway.Crypto.Envelopes;
 using Gateway.Service.Consent;
 using Gateway.Service.Disclosure;
-using Gateway.Service.Hosting;
-using Gateway.Service.Persistence;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Referrals;
 
@@ -22,7 +21,7 @@ public sealed class ReferralComposer(
     ConsentGate gate,
     PayloadValidator validator,
     EnvelopeSealer sealer,
-    GatewayStore store,
+    ConsentStore consents,
     TimeProvider time)
 {
     public async Task<ComposeResult> ComposeAsync(ComposeRequest request, bool seal, CancellationToken cancellationToken)
@@ -30,40 +29,40 @@ public sealed class ReferralComposer(
         ArgumentNullException.ThrowIfNull(request);
         if (identity.Peers.Find(request.Recipient) is not { } recipient)
         {
-            return new ComposeRefusal(400, ReferralCodes.UnknownRecipient, $"{request.Recipient} is not a registered peer");
+            return new GatewayProblem(400, ReferralCodes.UnknownRecipient, $"{request.Recipient} is not a registered peer");
         }
 
         if (!MessageTypes.IsKnown(request.MessageType))
         {
-            return new ComposeRefusal(400, ReferralCodes.UnknownMessageType, $"messageType must be one of {string.Join(", ", MessageTypes.All)}");
+            return new GatewayProblem(400, ReferralCodes.UnknownMessageType, $"messageType must be one of {string.Join(", ", MessageTypes.All)}");
         }
 
         if (request.Body.ValueKind != JsonValueKind.Object)
         {
-            return new ComposeRefusal(400, ReferralCodes.BodyNotObject, "body must be a JSON object");
+            return new GatewayProblem(400, ReferralCodes.BodyNotObject, "body must be a JSON object");
         }
 
         var allowedPurposes = MessagePurposes.AllowedFor(request.MessageType);
         var purpose = request.Purpose ?? allowedPurposes[0];
         if (!allowedPurposes.Contains(purpose, StringComparer.Ordinal))
         {
-            return new ComposeRefusal(422, ReferralCodes.PurposeNotAllowed, $"{request.MessageType} is sent for {string.Join(" or ", allowedPurposes)}, not {purpose}");
+            return new GatewayProblem(422, DisclosureCodes.PurposeNotAllowed, $"{request.MessageType} is sent for {string.Join(" or ", allowedPurposes)}, not {purpose}");
         }
 
         // Checked before the schema so that a smuggled name gets its own code rather than "unknown field".
         if (request.MessageType == MessageTypes.AnonymousConsultation && AnonymityCheck.FindPersonalData(request.Body) is { } giveaway)
         {
-            return new ComposeRefusal(422, ReferralCodes.NotAnonymous, $"an AnonymousConsultation carries no personal data: {giveaway}");
+            return new GatewayProblem(422, DisclosureCodes.NotAnonymous, $"an AnonymousConsultation carries no personal data: {giveaway}");
         }
 
         if (validator.Validate(request.MessageType, request.Body) is { } problems)
         {
-            return new ComposeRefusal(400, ReferralCodes.SchemaInvalid, $"body does not match the {request.MessageType} schema", problems);
+            return new GatewayProblem(400, DisclosureCodes.SchemaInvalid, $"body does not match the {request.MessageType} schema", problems);
         }
 
         if (policy.Resolve(recipient.Id, recipient.Kind, purpose) is not { } profile)
         {
-            return new ComposeRefusal(422, ReferralCodes.NoDisclosureProfile, $"no disclosure profile lets {request.MessageType} go to {recipient.Kind} recipients for {purpose}");
+            return new GatewayProblem(422, DisclosureCodes.NoDisclosureProfile, $"no disclosure profile lets {request.MessageType} go to {recipient.Kind} recipients for {purpose}");
         }
 
         var now = time.GetUtcNow();
@@ -75,16 +74,16 @@ public sealed class ReferralComposer(
         string? reference = null;
         if (aboutSubject)
         {
-            var consent = request.LegalBasis == LegalBases.Consent && request.ConsentId is { } id ? await store.GetConsentAsync(id, cancellationToken) : null;
+            var consent = request.LegalBasis == LegalBases.Consent && request.ConsentId is { } id ? await consents.GetAsync(id, cancellationToken) : null;
             if (request.LegalBasis == LegalBases.Consent && request.ConsentId is null)
             {
-                return new ComposeRefusal(422, ConsentCodes.ConsentRequired, "legalBasis Consent needs a consentId");
+                return new GatewayProblem(422, ConsentCodes.ConsentRequired, "legalBasis Consent needs a consentId");
             }
 
             var decision = gate.Evaluate(request.LegalBasis, consent, request.Justification, recipient, purpose, IsMinor(request.Body, now), now);
             if (!decision.Allowed)
             {
-                return new ComposeRefusal(422, decision.Code!, decision.Detail!);
+                return new GatewayProblem(422, decision.Code!, decision.Detail!);
             }
 
             covered = decision.Covered;
@@ -127,11 +126,12 @@ public sealed class ReferralComposer(
             return composed;
         }
 
-        var payload = new EnvelopePayload { Header = header, Body = JsonSerializer.SerializeToElement(minimised.Body, GatewayJson.Options) };
+        // Serialised once: these bytes are what is signed and what the node keeps as its copy.
+        var payload = JsonSerializer.SerializeToUtf8Bytes(new EnvelopePayload { Header = header, Body = JsonSerializer.SerializeToElement(minimised.Body, GatewayJson.Options) }, GatewayJson.Options);
         return composed with
         {
             Envelope = sealer.Seal(payload, identity.Signing, recipient.CurrentEncryptionCertificate(now)),
-            Payload = JsonSerializer.SerializeToUtf8Bytes(payload, GatewayJson.Options),
+            Payload = payload,
         };
     }
 

@@ -1,31 +1,28 @@
-using System.Text.Json;
-using Gateway.Contracts;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
-using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 using Gateway.Service.Outbox;
 using Gateway.Service.Persistence;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Service.Referrals;
 
 /// <summary>
 /// Accepts a message for sending (DESIGN §8.1): composes it (gate, minimiser, seal), then stores message, encrypted
-/// content and outbox row in one transaction and records the disclosed field names in the audit log.
+/// content, outbox row and the audit lines naming the disclosed fields in one unit of work.
 /// </summary>
 internal sealed class ReferralSender(
     ReferralComposer composer,
-    GatewayStore store,
+    SentMessageStore messages,
     ContentProtector protector,
     OutboxSignal signal,
     AuditLog audit,
-    TimeProvider time,
-    IOptions<GatewayNodeOptions> options)
+    IMessageDeadlines deadlines,
+    TimeProvider time)
 {
-    public async Task<(SendMessageAccepted? Accepted, ComposeRefusal? Refusal)> SendAsync(ComposeRequest request, string actor, string? idempotencyKey, CancellationToken cancellationToken)
+    public async Task<(SendMessageAccepted? Accepted, GatewayProblem? Refusal)> SendAsync(ComposeRequest request, string actor, string? idempotencyKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (idempotencyKey is not null && await store.FindOutboundByIdempotencyKeyAsync(idempotencyKey, cancellationToken) is { } earlier)
+        if (idempotencyKey is not null && await messages.FindByIdempotencyKeyAsync(idempotencyKey, cancellationToken) is { } earlier)
         {
             return (Accepted(earlier), null);
         }
@@ -42,12 +39,12 @@ internal sealed class ReferralSender(
         try
         {
             // The audit lines commit with the message: a crash cannot leave one without the other.
-            await store.AddOutboundAsync(message, cancellationToken, SubmittedAudit(message, actor));
+            await messages.AddAsync(message, Submission(message, actor), cancellationToken);
         }
         catch (DuplicateIdempotencyKeyException) when (idempotencyKey is not null)
         {
             // A concurrent retry of the same request stored first: answer with its message.
-            return (Accepted((await store.FindOutboundByIdempotencyKeyAsync(idempotencyKey, cancellationToken))!), null);
+            return (Accepted((await messages.FindByIdempotencyKeyAsync(idempotencyKey, cancellationToken))!), null);
         }
 
         signal.Notify();
@@ -79,48 +76,34 @@ internal sealed class ReferralSender(
             Content = composed.Payload is null ? null : protector.Protect(composed.Payload, header.MessageId),
             State = DeliveryState.Queued,
             CreatedAt = header.CreatedAt,
-            ExpiresAt = now + options.Value.Delivery.For(header.To).TimeToLive,
+            ExpiresAt = deadlines.ExpiresAt(header.To, now),
             NextAttemptAt = now,
         };
     }
 
-    /// <summary>Audit lines for the node's own messages (erasure notices and confirmations), written after they are stored.</summary>
-    public async Task RecordSubmittedAsync(OutboundMessage message, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Everything a submission writes: the message, its outbox row, and what the audit log records of it — names of
+    /// disclosed fields and, for VitalInterests, the justification — never values.
+    /// </summary>
+    public UnitOfWork Submission(OutboundMessage message, string actor)
     {
         ArgumentNullException.ThrowIfNull(message);
-        foreach (var entry in SubmittedAudit(message, actor))
-        {
-            await audit.RecordAsync(entry.Actor, entry.Action, entry.MessageId, entry.PeerId, entry.ConversationId, entry.Detail is null ? null : JsonDocument.Parse(entry.Detail).RootElement, cancellationToken);
-        }
-    }
-
-    /// <summary>What the audit log records of a submission: names of disclosed fields and, for VitalInterests, the justification — never values.</summary>
-    private IReadOnlyList<AuditEntry> SubmittedAudit(OutboundMessage message, string actor)
-    {
-        var at = time.GetUtcNow();
-        var lines = new List<AuditEntry>
-        {
-            new()
+        var unit = new UnitOfWork()
+            .AddRange(SentMessageStore.Insert(message))
+            .Add(OutboxStore.Insert(message.MessageId, message.NextAttemptAt))
+            .Attach(audit.Line(actor, AuditActions.MessageSubmitted, message.MessageId, message.PeerId, message.ConversationId, new
             {
-                At = at, Actor = actor, Action = AuditActions.MessageSubmitted, MessageId = message.MessageId, PeerId = message.PeerId, ConversationId = message.ConversationId,
-                Detail = JsonSerializer.Serialize(new
-                {
-                    message.MessageType, message.Purpose, message.LegalBasis, message.ConsentId, message.DisclosureProfile,
-                    Provision = message.LegalBasis == LegalBases.LegalObligation ? message.Justification : null,
-                    Disclosed = message.DisclosedFields,
-                }, GatewayJson.Options),
-            },
-        };
+                message.MessageType, message.Purpose, message.LegalBasis, message.ConsentId, message.DisclosureProfile,
+                Provision = message.LegalBasis == LegalBases.LegalObligation ? message.Justification : null,
+                Disclosed = message.DisclosedFields,
+            }));
         if (message.LegalBasis == LegalBases.VitalInterests)
         {
-            lines.Add(new()
-            {
-                At = at, Actor = actor, Action = AuditActions.VitalInterestsDisclosure, MessageId = message.MessageId, PeerId = message.PeerId, ConversationId = message.ConversationId,
-                Detail = JsonSerializer.Serialize(new { message.Justification, Disclosed = message.DisclosedFields }, GatewayJson.Options),
-            });
+            unit.Attach(audit.Line(actor, AuditActions.VitalInterestsDisclosure, message.MessageId, message.PeerId, message.ConversationId,
+                new { message.Justification, Disclosed = message.DisclosedFields }));
         }
 
-        return lines;
+        return unit;
     }
 
     private static SendMessageAccepted Accepted(OutboundMessage message) =>

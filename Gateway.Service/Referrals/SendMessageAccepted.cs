@@ -1,5 +1,3 @@
-using Gateway.Service.Persistence;
-
 namespace Gateway.Service.Referrals;
 
 public sealed record SendMessageAccepted(Guid MessageId, DeliveryState State, string ConversationId, IReadOnlyList<string> DisclosedFields);

@@ -1,16 +1,17 @@
 using Gateway.Service.Audit;
-using Gateway.Service.Hosting;
+using Gateway.Service.Inbox;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 using Microsoft.Extensions.Options;
 
 namespace Gateway.Service.Retention;
 
 /// <summary>Purges content past its retention period on a schedule; each purge is an audit line with counts only.</summary>
-internal sealed partial class RetentionJob(GatewayStore store, AuditLog audit, TimeProvider time, IOptions<GatewayNodeOptions> options, ILogger<RetentionJob> logger) : BackgroundService
+internal sealed partial class RetentionJob(Database database, AuditLog audit, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var retention = options.Value.Retention;
+        var retention = options.Value;
         using var timer = new PeriodicTimer(retention.SweepInterval, time);
         do
         {
@@ -28,15 +29,19 @@ internal sealed partial class RetentionJob(GatewayStore store, AuditLog audit, T
 
     public async Task<(int Inbound, int Outbound)> PurgeAsync(CancellationToken cancellationToken)
     {
-        var retention = options.Value.Retention;
+        var retention = options.Value;
         var now = time.GetUtcNow();
-        var purged = await store.PurgeContentAsync(now - retention.InboundContent, now - retention.OutboundContent, now, cancellationToken);
-        if (purged.Inbound + purged.Outbound > 0)
+        await using var transaction = await database.BeginAsync(cancellationToken);
+        var purged = await transaction.ExecuteAllAsync(
+            [InboxStore.PurgeContent(now - retention.InboundContent, now), SentMessageStore.PurgeContent(now - retention.OutboundContent, now)], cancellationToken);
+        var (inbound, outbound) = (purged[0], purged[1]);
+        if (inbound + outbound > 0)
         {
-            await audit.RecordAsync(AuditLog.System, AuditActions.RetentionPurge, detail: new { purged.Inbound, purged.Outbound }, cancellationToken: cancellationToken);
+            transaction.Attach(audit.Line(AuditLog.System, AuditActions.RetentionPurge, detail: new { Inbound = inbound, Outbound = outbound }));
         }
 
-        return purged;
+        await transaction.CommitAsync(cancellationToken);
+        return (inbound, outbound);
     }
 
     private static async Task<bool> WaitAsync(PeriodicTimer timer, CancellationToken cancellationToken)

@@ -3,6 +3,8 @@ namespace Gateway.Service.Retention;
 /// <summary>Configuration section <c>Gateway:Retention</c> (DESIGN §9): content goes after these periods, metadata stays.</summary>
 public sealed class RetentionOptions
 {
+    public const string Section = "Gateway:Retention";
+
     /// <summary>How long the content of received messages is kept.</summary>
     public TimeSpan InboundContent { get; set; } = TimeSpan.FromDays(365);
 

@@ -5,6 +5,9 @@ using Gateway.Tests.Federation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
+using Gateway.Tests.Persistence;
+using Gateway.Service.Referrals;
+
 namespace Gateway.Tests.Audit;
 
 /// <summary>
@@ -55,8 +58,8 @@ public sealed class AuditChainTests
     public async Task A_chain_rewritten_consistently_up_to_a_signed_checkpoint_is_caught_by_the_checkpoint()
     {
         await using var node = await WrittenLogAsync();
-        var entries = await node.Store.ListAuditAsync(null, 1000, CancellationToken.None);
-        var checkpoint = (await node.Store.ListAuditCheckpointsAsync(CancellationToken.None)).Single();
+        var entries = await node.Stores.Audit.ListAsync(null, 1000, CancellationToken.None);
+        var checkpoint = (await node.Stores.Audit.ListCheckpointsAsync(CancellationToken.None)).Single();
 
         // Forge entry 2 and recompute every hash after it, as someone with write access to the table could.
         var previous = entries[0].Hash;
@@ -77,7 +80,7 @@ public sealed class AuditChainTests
     }
 
     private static CliResult Verify(StoppedNode node) =>
-        CliRunner.Run("audit", "verify", "--pki", node.Federation.Pki, "--node", "EE-SKA", "--connection-string", node.Sender.Options.ConnectionString);
+        CliRunner.Run("audit", "verify", "--pki", node.Federation.Pki, "--node", "EE-SKA", "--connection-string", node.Sender.Options.Storage.ConnectionString);
 
     /// <summary>EE-SKA sends a few messages (each leaves audit lines), signs a checkpoint, and stops.</summary>
     private static async Task<StoppedNode> WrittenLogAsync()
@@ -92,7 +95,7 @@ public sealed class AuditChainTests
         }
 
         Assert.NotNull(await sender.Services.GetRequiredService<AuditCheckpointJob>().CheckpointAsync(CancellationToken.None));
-        Assert.True((await sender.Store.ListAuditAsync(null, 100, CancellationToken.None)).Count >= 3);
+        Assert.True((await sender.Stores.Audit.ListAsync(null, 100, CancellationToken.None)).Count >= 3);
         await sender.StopAsync();
         await receiver.StopAsync();
         return new StoppedNode(federation, sender);
@@ -100,7 +103,7 @@ public sealed class AuditChainTests
 
     private static async Task ExecuteAsync(StoppedNode node, string sql, params (string Name, object? Value)[] parameters)
     {
-        await using var connection = new SqliteConnection(node.Sender.Options.ConnectionString + ";Pooling=False");
+        await using var connection = new SqliteConnection(node.Sender.Options.Storage.ConnectionString + ";Pooling=False");
         await connection.OpenAsync();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
@@ -114,7 +117,7 @@ public sealed class AuditChainTests
 
     private sealed record StoppedNode(TestFederation Federation, GatewayNode Sender) : IAsyncDisposable
     {
-        public GatewayStore Store => Sender.Store;
+        public NodeStores Stores => Sender.Stores;
 
         public ValueTask DisposeAsync() => Federation.DisposeAsync();
     }

@@ -3,6 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Federation;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Cli;
 
@@ -24,12 +25,12 @@ public sealed class KeyMaterialTests
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var passphrase = NewPassphrase();
         var options = federation.OptionsFor("EE-SKA");
-        options.TlsKeyFile = EncryptedPkcs8(options.TlsKeyFile, passphrase);
-        options.SigningKeyFile = EncryptedPkcs8(options.SigningKeyFile, passphrase);
-        options.EncryptionKeyFile = EncryptedPkcs8(options.EncryptionKeyFile, passphrase);
-        options.InternalTlsKeyFile = EncryptedPkcs8(options.InternalTlsKeyFile, passphrase);
-        options.KeyPassphraseFile = Path.Combine(federation.Directory, "key-passphrase");
-        await File.WriteAllTextAsync(options.KeyPassphraseFile, passphrase + "\n");
+        options.Node.TlsKeyFile = EncryptedPkcs8(options.Node.TlsKeyFile, passphrase);
+        options.Node.SigningKeyFile = EncryptedPkcs8(options.Node.SigningKeyFile, passphrase);
+        options.Node.EncryptionKeyFile = EncryptedPkcs8(options.Node.EncryptionKeyFile, passphrase);
+        options.Node.InternalTlsKeyFile = EncryptedPkcs8(options.Node.InternalTlsKeyFile, passphrase);
+        options.Node.KeyPassphraseFile = Path.Combine(federation.Directory, "key-passphrase");
+        await File.WriteAllTextAsync(options.Node.KeyPassphraseFile, passphrase + "\n");
 
         await AssertExchangesBothWaysAsync(federation, options);
     }
@@ -42,11 +43,11 @@ public sealed class KeyMaterialTests
         var options = federation.OptionsFor("EE-SKA");
 
         // Certificate and key settings naming the same .p12 file, except signing, whose certificate stays a PEM file.
-        options.TlsKeyFile = options.TlsCertificateFile = Pkcs12(options.TlsCertificateFile, options.TlsKeyFile, passphrase);
-        options.SigningKeyFile = Pkcs12(options.SigningCertificateFile, options.SigningKeyFile, passphrase);
-        options.EncryptionKeyFile = options.EncryptionCertificateFile = Pkcs12(options.EncryptionCertificateFile, options.EncryptionKeyFile, passphrase);
-        options.InternalTlsKeyFile = options.InternalTlsCertificateFile = Pkcs12(options.InternalTlsCertificateFile, options.InternalTlsKeyFile, passphrase);
-        options.KeyPassphrase = passphrase;
+        options.Node.TlsKeyFile = options.Node.TlsCertificateFile = Pkcs12(options.Node.TlsCertificateFile, options.Node.TlsKeyFile, passphrase);
+        options.Node.SigningKeyFile = Pkcs12(options.Node.SigningCertificateFile, options.Node.SigningKeyFile, passphrase);
+        options.Node.EncryptionKeyFile = options.Node.EncryptionCertificateFile = Pkcs12(options.Node.EncryptionCertificateFile, options.Node.EncryptionKeyFile, passphrase);
+        options.Node.InternalTlsKeyFile = options.Node.InternalTlsCertificateFile = Pkcs12(options.Node.InternalTlsCertificateFile, options.Node.InternalTlsKeyFile, passphrase);
+        options.Node.KeyPassphrase = passphrase;
 
         await AssertExchangesBothWaysAsync(federation, options);
     }
@@ -56,25 +57,25 @@ public sealed class KeyMaterialTests
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var options = federation.OptionsFor("EE-SKA");
-        options.KeyPassphraseFile = Path.Combine(federation.Directory, "key-passphrase");
-        await File.WriteAllTextAsync(options.KeyPassphraseFile, NewPassphrase() + "\n");
-        var passOption = "file:" + options.KeyPassphraseFile; // openssl reads the first line
+        options.Node.KeyPassphraseFile = Path.Combine(federation.Directory, "key-passphrase");
+        await File.WriteAllTextAsync(options.Node.KeyPassphraseFile, NewPassphrase() + "\n");
+        var passOption = "file:" + options.Node.KeyPassphraseFile; // openssl reads the first line
 
         // What an operator with OpenSSL 3 would make: PKCS#8 under AES-256-CBC/PBKDF2, and PKCS#12 with its defaults.
-        foreach (var key in new[] { options.SigningKeyFile, options.InternalTlsKeyFile })
+        foreach (var key in new[] { options.Node.SigningKeyFile, options.Node.InternalTlsKeyFile })
         {
             await OpenSslAsync(federation.Directory, "pkcs8", "-topk8", "-v2", "aes-256-cbc", "-passout", passOption, "-in", key, "-out", key + ".openssl");
         }
 
-        foreach (var (certificate, key) in new[] { (options.TlsCertificateFile, options.TlsKeyFile), (options.EncryptionCertificateFile, options.EncryptionKeyFile) })
+        foreach (var (certificate, key) in new[] { (options.Node.TlsCertificateFile, options.Node.TlsKeyFile), (options.Node.EncryptionCertificateFile, options.Node.EncryptionKeyFile) })
         {
             await OpenSslAsync(federation.Directory, "pkcs12", "-export", "-passout", passOption, "-in", certificate, "-inkey", key, "-out", Path.ChangeExtension(key, ".p12"));
         }
 
-        options.SigningKeyFile += ".openssl";
-        options.InternalTlsKeyFile += ".openssl";
-        options.TlsKeyFile = options.TlsCertificateFile = Path.ChangeExtension(options.TlsKeyFile, ".p12");
-        options.EncryptionKeyFile = options.EncryptionCertificateFile = Path.ChangeExtension(options.EncryptionKeyFile, ".p12");
+        options.Node.SigningKeyFile += ".openssl";
+        options.Node.InternalTlsKeyFile += ".openssl";
+        options.Node.TlsKeyFile = options.Node.TlsCertificateFile = Path.ChangeExtension(options.Node.TlsKeyFile, ".p12");
+        options.Node.EncryptionKeyFile = options.Node.EncryptionCertificateFile = Path.ChangeExtension(options.Node.EncryptionKeyFile, ".p12");
 
         await AssertExchangesBothWaysAsync(federation, options);
     }
@@ -86,14 +87,14 @@ public sealed class KeyMaterialTests
         var passphrase = NewPassphrase();
         var wrong = NewPassphrase();
         var options = federation.OptionsFor("EE-SKA");
-        options.SigningKeyFile = EncryptedPkcs8(options.SigningKeyFile, passphrase);
-        options.KeyPassphraseFile = Path.Combine(federation.Directory, "key-passphrase");
-        await File.WriteAllTextAsync(options.KeyPassphraseFile, wrong);
+        options.Node.SigningKeyFile = EncryptedPkcs8(options.Node.SigningKeyFile, passphrase);
+        options.Node.KeyPassphraseFile = Path.Combine(federation.Directory, "key-passphrase");
+        await File.WriteAllTextAsync(options.Node.KeyPassphraseFile, wrong);
 
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayHost.BuildAsync(options));
 
-        Assert.Contains($"Gateway:SigningKeyFile: {options.SigningKeyFile} cannot be decrypted", refusal.Message);
-        Assert.Contains($"Gateway:KeyPassphraseFile ({options.KeyPassphraseFile})", refusal.Message);
+        Assert.Contains($"Gateway:SigningKeyFile: {options.Node.SigningKeyFile} cannot be decrypted", refusal.Message);
+        Assert.Contains($"Gateway:KeyPassphraseFile ({options.Node.KeyPassphraseFile})", refusal.Message);
         Assert.DoesNotContain(wrong, refusal.ToString());
         Assert.DoesNotContain(passphrase, refusal.ToString());
     }
@@ -105,12 +106,12 @@ public sealed class KeyMaterialTests
         var passphrase = NewPassphrase();
         var wrong = NewPassphrase();
         var options = federation.OptionsFor("EE-SKA");
-        options.EncryptionKeyFile = options.EncryptionCertificateFile = Pkcs12(options.EncryptionCertificateFile, options.EncryptionKeyFile, passphrase);
-        options.KeyPassphrase = wrong;
+        options.Node.EncryptionKeyFile = options.Node.EncryptionCertificateFile = Pkcs12(options.Node.EncryptionCertificateFile, options.Node.EncryptionKeyFile, passphrase);
+        options.Node.KeyPassphrase = wrong;
 
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayHost.BuildAsync(options));
 
-        Assert.Contains($"Gateway:EncryptionKeyFile: {options.EncryptionKeyFile} (PKCS#12) cannot be opened with the passphrase from Gateway:KeyPassphrase", refusal.Message);
+        Assert.Contains($"Gateway:EncryptionKeyFile: {options.Node.EncryptionKeyFile} (PKCS#12) cannot be opened with the passphrase from Gateway:KeyPassphrase", refusal.Message);
         Assert.DoesNotContain(wrong, refusal.ToString());
         Assert.DoesNotContain(passphrase, refusal.ToString());
     }
@@ -120,11 +121,11 @@ public sealed class KeyMaterialTests
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var options = federation.OptionsFor("EE-SKA");
-        options.TlsKeyFile = EncryptedPkcs8(options.TlsKeyFile, NewPassphrase());
+        options.Node.TlsKeyFile = EncryptedPkcs8(options.Node.TlsKeyFile, NewPassphrase());
 
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayHost.BuildAsync(options));
 
-        Assert.Contains($"Gateway:TlsKeyFile: {options.TlsKeyFile} is an encrypted private key; set Gateway:KeyPassphraseFile", refusal.Message);
+        Assert.Contains($"Gateway:TlsKeyFile: {options.Node.TlsKeyFile} is an encrypted private key; set Gateway:KeyPassphraseFile", refusal.Message);
     }
 
     [Fact]
@@ -132,11 +133,11 @@ public sealed class KeyMaterialTests
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var options = federation.OptionsFor("EE-SKA");
-        options.SigningKeyFile = options.EncryptionKeyFile;
+        options.Node.SigningKeyFile = options.Node.EncryptionKeyFile;
 
         var refusal = await Assert.ThrowsAsync<InvalidOperationException>(() => GatewayHost.BuildAsync(options));
 
-        Assert.Contains($"Gateway:SigningKeyFile: the key in {options.EncryptionKeyFile} does not belong to the certificate in {options.SigningCertificateFile}", refusal.Message);
+        Assert.Contains($"Gateway:SigningKeyFile: the key in {options.Node.EncryptionKeyFile} does not belong to the certificate in {options.Node.SigningCertificateFile}", refusal.Message);
     }
 
     [Fact]
@@ -146,7 +147,7 @@ public sealed class KeyMaterialTests
         var passphrase = NewPassphrase();
         var wrong = NewPassphrase();
         var options = federation.OptionsFor("EE-SKA");
-        var encryptedTlsKey = EncryptedPkcs8(options.TlsKeyFile, passphrase);
+        var encryptedTlsKey = EncryptedPkcs8(options.Node.TlsKeyFile, passphrase);
         var passphraseFile = Path.Combine(federation.Directory, "key-passphrase");
         await File.WriteAllTextAsync(passphraseFile, wrong + "\n");
 
@@ -181,7 +182,7 @@ public sealed class KeyMaterialTests
 
         Assert.Equal(DeliveryState.Delivered, (await node.WaitForStateAsync(outbound.MessageId, DeliveryState.Delivered, Deadline)).State);
         Assert.Equal(DeliveryState.Delivered, (await partner.WaitForStateAsync(inbound.MessageId, DeliveryState.Delivered, Deadline)).State);
-        Assert.NotNull(await node.Store.GetInboundAsync(inbound.MessageId, CancellationToken.None));
+        Assert.NotNull(await node.Stores.Inbox.GetAsync(inbound.MessageId, CancellationToken.None));
     }
 
     private static async Task OpenSslAsync(string directory, params string[] arguments)

@@ -58,8 +58,9 @@ public sealed class CertificateCacheTests(EcFederationFixture ec)
     {
         var signed = SignedDataCodec.Sign(SyntheticPayloads.Json(SyntheticPayloads.Consultation(Estonia, Finland)), ec.SignerOf(Estonia), ec.Now);
 
-        var first = SignedDataCodec.Verify(signed);
-        var second = SignedDataCodec.Verify(signed);
+        var cache = new CertificateCache(capacity: 4);
+        var first = SignedDataCodec.Verify(signed, cache);
+        var second = SignedDataCodec.Verify(signed, cache);
 
         Assert.Same(first.SignerCertificate, second.SignerCertificate);
     }

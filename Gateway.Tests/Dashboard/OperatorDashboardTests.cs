@@ -10,6 +10,8 @@ using Gateway.Service.Persistence;
 using Gateway.Tests.Federation;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
+using Gateway.Service.Referrals;
+using Gateway.Service.Telemetry;
 
 namespace Gateway.Tests.Dashboard;
 
@@ -71,7 +73,7 @@ public sealed class OperatorDashboardTests(ITestOutputHelper output)
                 consoleErrors.Add(message.Text);
             }
         };
-        var store = (await sender.Store.SummarizePeersAsync(DateTimeOffset.UtcNow, CancellationToken.None)).ToDictionary(summary => summary.PeerId);
+        var store = (await sender.Stores.Operations.SummarizePeersAsync(DateTimeOffset.UtcNow, CancellationToken.None)).ToDictionary(summary => summary.PeerId);
         await DashboardBrowser.ScreenshotAsync(page, "dashboard-operator", output);
 
         Assert.Equal([Finland, Shelter], await page.Locator("#peers tbody tr").EvaluateAllAsync<string[]>("rows => rows.map(row => row.dataset.peer)"));
@@ -123,7 +125,7 @@ public sealed class OperatorDashboardTests(ITestOutputHelper output)
         await Assertions.Expect(page.Locator($"#peers tr[data-peer='{Finland}'] td[data-field='failed']")).ToHaveTextAsync("0");
         await DashboardBrowser.ScreenshotAsync(page, "dashboard-retried", output);
         Assert.Equal(DeliveryState.Delivered, (await sender.StatusAsync(accepted.MessageId)).State);
-        var audit = Assert.Single(await sender.Store.ListAuditAsync(AuditActions.MessageRetried, 10, CancellationToken.None));
+        var audit = Assert.Single(await sender.Stores.Audit.ListAsync(AuditActions.MessageRetried, 10, CancellationToken.None));
         Assert.Equal(accepted.MessageId, audit.MessageId);
         Assert.Contains("OU=operator", audit.Actor);
     }

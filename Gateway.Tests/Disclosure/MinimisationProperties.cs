@@ -15,6 +15,9 @@ using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 using Gateway.Tests.Federation;
+using Gateway.Service.Node;
+
+using Gateway.Tests.Persistence;
 
 namespace Gateway.Tests.Disclosure;
 
@@ -31,7 +34,7 @@ public sealed class MinimisationProperties : IAsyncLifetime
 
     private TestFederation? _federation;
     private NodeIdentity? _sender;
-    private GatewayStore? _store;
+    private NodeStores? _stores;
     private EnvelopeOpener? _recipient;
     private Gateway.Crypto.Identity.DecryptionIdentity? _recipientKey;
 
@@ -39,9 +42,9 @@ public sealed class MinimisationProperties : IAsyncLifetime
     {
         _federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var options = _federation.OptionsFor("EE-SKA");
-        _sender = NodeIdentity.Load(options);
-        _store = new GatewayStore(StorageProvider.Sqlite, options.ConnectionString);
-        await _store.InitializeAsync(CancellationToken.None);
+        _sender = NodeIdentity.Load(options.Node);
+        _stores = NodeStores.Create(StorageProvider.Sqlite, options.Storage.ConnectionString);
+        await _stores.Database.InitializeAsync(CancellationToken.None);
         _recipientKey = DevPkiLayout.LoadDecryption(_federation.Pki, "FI-NRM");
         _recipient = new EnvelopeOpener(_recipientKey, DevPkiLayout.LoadPeers(_federation.Pki, "FI-NRM"), new CertificateValidator(TimeProvider.System));
     }
@@ -50,9 +53,9 @@ public sealed class MinimisationProperties : IAsyncLifetime
     {
         _sender?.Dispose();
         _recipientKey?.Dispose();
-        if (_store is not null)
+        if (_stores is not null)
         {
-            await _store.DisposeAsync();
+            await _stores.DisposeAsync();
         }
 
         if (_federation is not null)
@@ -135,9 +138,9 @@ public sealed class MinimisationProperties : IAsyncLifetime
             RecordedAt = Now,
             RecordedBy = "property",
         };
-        await _store!.AddConsentAsync(consent, CancellationToken.None);
+        await _stores!.Consents.AddAsync(consent, CancellationToken.None);
         var policy = new DisclosurePolicy(new DisclosureOptions { Profiles = [testCase.Profile] });
-        var composer = new ReferralComposer(_sender!, policy, new ConsentGate(policy), new PayloadValidator(), new EnvelopeSealer(new FixedTime(Now)), _store, new FixedTime(Now));
+        var composer = new ReferralComposer(_sender!, policy, new ConsentGate(policy), new PayloadValidator(), new EnvelopeSealer(new FixedTime(Now)), _stores.Consents, new FixedTime(Now));
         var result = await composer.ComposeAsync(
             new ComposeRequest
             {

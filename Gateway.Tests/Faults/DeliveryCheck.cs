@@ -4,6 +4,9 @@ using Gateway.Crypto.Certificates;
 using Gateway.Crypto.DevPki;
 using Gateway.Crypto.Receipts;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
+
+using Gateway.Tests.Persistence;
 
 namespace Gateway.Tests.Faults;
 
@@ -27,7 +30,7 @@ internal static class DeliveryCheck
         {
             try
             {
-                var counts = await sender.CountOutboundByStateAsync(CancellationToken.None);
+                var counts = await sender.Sent.CountByStateAsync(CancellationToken.None);
                 if (counts.GetValueOrDefault(DeliveryState.Delivered) >= accepted || !Unsettled.Any(state => counts.GetValueOrDefault(state) > 0))
                 {
                     return;
@@ -50,9 +53,9 @@ internal static class DeliveryCheck
 
         await using var senderStore = federation.OpenStore(FaultFederation.Sender);
         await using var receiverStore = federation.OpenStore(FaultFederation.Receiver);
-        var sent = (await senderStore.ListOutboundAsync(Max, CancellationToken.None)).ToDictionary(message => message.MessageId);
-        var received = (await receiverStore.ListInboundAsync(Max, CancellationToken.None)).ToDictionary(message => message.MessageId);
-        var audited = (await receiverStore.ListAuditAsync("MessageReceived", Max, CancellationToken.None))
+        var sent = (await senderStore.Sent.ListAsync(Max, CancellationToken.None)).ToDictionary(message => message.MessageId);
+        var received = (await receiverStore.Inbox.ListAsync(Max, CancellationToken.None)).ToDictionary(message => message.MessageId);
+        var audited = (await receiverStore.Audit.ListAsync("MessageReceived", Max, CancellationToken.None))
             .Where(line => line.MessageId is not null)
             .GroupBy(line => line.MessageId!.Value)
             .ToDictionary(group => group.Key, group => group.Count());
@@ -187,19 +190,19 @@ internal static class DeliveryCheck
     }
 
     /// <summary>For each suspect id: its transitions and attempts at the sender and every log line of every process that names it.</summary>
-    private static async Task<string> EvidenceAsync(FaultFederation federation, GatewayStore sender, IEnumerable<Guid> suspects)
+    private static async Task<string> EvidenceAsync(FaultFederation federation, NodeStores sender, IEnumerable<Guid> suspects)
     {
         var evidence = new StringBuilder("evidence:");
         foreach (var id in suspects)
         {
             evidence.Append("\n  ").Append(id).Append(':');
-            foreach (var transition in await sender.ListTransitionsAsync(id, CancellationToken.None))
+            foreach (var transition in await sender.Sent.ListTransitionsAsync(id, CancellationToken.None))
             {
                 evidence.Append("\n    transition ").Append(transition.At.ToString("HH:mm:ss.fff", System.Globalization.CultureInfo.InvariantCulture))
                     .Append(' ').Append(transition.State).Append(' ').Append(transition.Reason);
             }
 
-            foreach (var attempt in await sender.GetAttemptsAsync(id, CancellationToken.None))
+            foreach (var attempt in await sender.Delivery.GetAttemptsAsync(id, CancellationToken.None))
             {
                 evidence.Append("\n    attempt ").Append(attempt.Attempt).Append(' ').Append(attempt.Outcome)
                     .Append(" http ").Append(attempt.HttpStatus?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "-")

@@ -2,6 +2,8 @@ using Gateway.Crypto.DevPki;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Federation;
 
+using Gateway.Tests.Persistence;
+
 namespace Gateway.Tests.Faults;
 
 /// <summary>
@@ -151,7 +153,7 @@ internal sealed class FaultFederation : IAsyncDisposable
     }
 
     /// <summary>A store on <paramref name="nodeId"/>'s database, to check from outside what the node did.</summary>
-    public GatewayStore OpenStore(string nodeId) => new(StorageProvider.Postgres, _connectionStrings[nodeId]);
+    public NodeStores OpenStore(string nodeId) => NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId]);
 
     /// <summary>The lines of every process's logs that mention <paramref name="text"/>.</summary>
     public IEnumerable<string> LogLinesWith(string text) => _processes.SelectMany(process => process.LinesWith(text));

@@ -3,6 +3,7 @@ using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Receipts;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Infrastructure;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -36,28 +37,28 @@ public sealed class BrokerAndDatabaseDeliveryTests(RabbitMqFixture rabbit, Postg
         do
         {
             await Task.Delay(200);
-            counts = await sender.Store.CountOutboundByStateAsync(CancellationToken.None);
+            counts = await sender.Stores.Sent.CountByStateAsync(CancellationToken.None);
         }
         while (counts.GetValueOrDefault(DeliveryState.Delivered) < Referrals && clock.Elapsed < TimeSpan.FromMinutes(3));
 
         Assert.Equal(Referrals, counts.GetValueOrDefault(DeliveryState.Delivered));
         Assert.Equal(Referrals, ids.Distinct().Count());
-        Assert.Equal(Referrals, await receiver.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(Referrals, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
 
         // Every receipt is the receiver's signature over the digest of exactly the bytes the sender holds.
         var verifier = new ReceiptVerifier(sender.Identity.Peers, new CertificateValidator(TimeProvider.System));
         foreach (var id in ids)
         {
-            var message = await sender.Store.GetOutboundAsync(id, CancellationToken.None);
+            var message = await sender.Stores.Sent.GetAsync(id, CancellationToken.None);
             var receipt = verifier.Verify(message!.Receipt!, "FI-NRM", id, message.Envelope!);
             Assert.Equal(id, receipt.MessageId);
         }
 
-        var delivered = await sender.Store.GetOutboundAsync(ids[0], CancellationToken.None);
+        var delivered = await sender.Stores.Sent.GetAsync(ids[0], CancellationToken.None);
         using var partner = new PeerTlsClient(federation.Dev.Node("EE-SKA").Tls);
         using var repost = await partner.PostAsync(receiver.PeerEndpoint, delivered!.Envelope!, ids[0], "EE-SKA", "FI-NRM", MessageTypes.ReferralRequest);
         Assert.Equal(System.Net.HttpStatusCode.OK, repost.StatusCode);
         Assert.Equal(delivered.Receipt, await repost.Content.ReadAsByteArrayAsync());
-        Assert.Equal(Referrals, await receiver.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(Referrals, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Infrastructure;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -19,7 +20,7 @@ public sealed class BrokerQueueTests(RabbitMqFixture rabbit, PostgresFixture pos
         await federation.StartAsync(await federation.OptionsWithBrokerAndDatabaseAsync("FI-NRM", rabbit.BrokerUri.ToString(), postgres.ConnectionString));
         var sent = await sender.ConsultAsync("FI-NRM");
         await sender.WaitForStateAsync(sent.MessageId, DeliveryState.Delivered, TimeSpan.FromSeconds(30));
-        var queue = $"{options.QueuePrefix}.ee-ska.delivery.fi-nrm";
+        var queue = $"{options.Bus.QueuePrefix}.ee-ska.delivery.fi-nrm";
 
         JsonElement finland = default;
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -1,5 +1,6 @@
 using Gateway.Contracts.Envelopes;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -23,7 +24,7 @@ public sealed class DeliveryTests
         Assert.NotNull(status.Receipt);
         var attempt = Assert.Single(status.Attempts);
         Assert.Equal(200, attempt.HttpStatus);
-        var stored = await receiver.Store.GetInboundAsync(accepted.MessageId, CancellationToken.None);
+        var stored = await receiver.Stores.Inbox.GetAsync(accepted.MessageId, CancellationToken.None);
         Assert.NotNull(stored);
         Assert.Equal("EE-SKA", stored.SenderId);
         Assert.Equal(Convert.FromBase64String(status.Receipt), stored.Receipt);
@@ -45,7 +46,7 @@ public sealed class DeliveryTests
 
         Assert.Equal(DeliveryState.Delivered, delivered.State);
         Assert.True(delivered.Attempts.Count >= 2);
-        Assert.Equal(1, await receiver.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(1, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -54,7 +55,7 @@ public sealed class DeliveryTests
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         var receiverOptions = federation.OptionsFor("FI-NRM");
-        receiverOptions.MaxEnvelopeBytes = 512; // every envelope is larger: a 413 is the peer's final word
+        receiverOptions.PeerEndpoint.MaxEnvelopeBytes = 512; // every envelope is larger: a 413 is the peer's final word
         await federation.StartAsync(receiverOptions);
 
         var accepted = await sender.ConsultAsync("FI-NRM");
@@ -71,7 +72,7 @@ public sealed class DeliveryTests
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         var receiverOptions = federation.OptionsFor("FI-NRM");
-        receiverOptions.MaxEnvelopeBytes = 2 * 1024;
+        receiverOptions.PeerEndpoint.MaxEnvelopeBytes = 2 * 1024;
         await federation.StartAsync(receiverOptions);
 
         var accepted = await sender.ConsultAsync("FI-NRM", new string('S', 3999));
@@ -93,7 +94,7 @@ public sealed class DeliveryTests
         await sender.WaitForStateAsync(first.MessageId, DeliveryState.Delivered, Deadline);
 
         Assert.Equal(first.MessageId, second.MessageId);
-        Assert.Equal(1, await receiver.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(1, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -111,6 +112,6 @@ public sealed class DeliveryTests
 
         Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("UNKNOWN_RECIPIENT", await response.Content.ReadAsStringAsync());
-        Assert.Empty(await sender.Store.CountOutboundByStateAsync(CancellationToken.None));
+        Assert.Empty(await sender.Stores.Sent.CountByStateAsync(CancellationToken.None));
     }
 }

@@ -5,9 +5,11 @@ using System.Text.Json.Serialization;
 using Gateway.Contracts;
 using Gateway.Contracts.Envelopes;
 using Gateway.Crypto.DevPki;
+using Gateway.Service.Delivery;
 using Gateway.Service.Hosting;
-using Gateway.Service.Persistence;
+using Gateway.Service.Node;
 using Gateway.Service.Referrals;
+using Gateway.Tests.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -46,7 +48,7 @@ internal sealed class GatewayNode : IAsyncDisposable
         {
             if (!_clients.TryGetValue(role, out var client))
             {
-                var pki = Path.GetDirectoryName(Path.GetDirectoryName(Options.PeersFile))!;
+                var pki = Path.GetDirectoryName(Path.GetDirectoryName(Options.Node.PeersFile))!;
                 client = ApiWith(DevPkiLayout.LoadClientCertificate(pki, Identity.NodeId, role));
                 _clients[role] = client;
             }
@@ -88,14 +90,18 @@ internal sealed class GatewayNode : IAsyncDisposable
 
     public Uri PeerEndpoint { get; }
 
-    public GatewayStore Store => _app.Services.GetRequiredService<GatewayStore>();
+    /// <summary>The node's database and its features' stores.</summary>
+    public NodeStores Stores => NodeStores.Of(_app.Services);
 
     public IServiceProvider Services => _app.Services;
 
     /// <param name="replaceServices">Swaps a service for a misbehaving one (a broker that never confirms, say).</param>
     public static async Task<GatewayNode> StartAsync(GatewayNodeOptions options, Action<IServiceCollection>? replaceServices = null)
     {
-        var app = await GatewayHost.BuildAsync(options, logging => logging.SetMinimumLevel(LogLevel.Warning), replaceServices: replaceServices);
+        var builder = GatewayHost.CreateBuilder(options);
+        builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        replaceServices?.Invoke(builder.Services);
+        var app = await GatewayHost.BuildAsync(builder);
         await app.StartAsync();
         return new GatewayNode(app, options, app.Services.GetRequiredService<NodeIdentity>());
     }

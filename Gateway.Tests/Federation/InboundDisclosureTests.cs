@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Gateway.Contracts.Envelopes;
+using Gateway.Service.Disclosure;
 using Gateway.Service.Peering;
 
 namespace Gateway.Tests.Federation;
@@ -28,7 +29,7 @@ public sealed class InboundDisclosureTests(PeerEndpointFixture node) : IClassFix
     {
         var payload = Referral(new { prs_FirstName = "SYNTHETIC-Anna", health = new { clinicalNotes = "SYNTHETIC clinical note" }, cas_OutgoingReferralDate = "2030-03-01" });
 
-        var problem = await AssertRefusedAsync(payload, InboundContentCheck.OverDisclosure);
+        var problem = await AssertRefusedAsync(payload, DisclosureCodes.OverDisclosure);
 
         Assert.Contains("health.clinicalNotes", problem);
         Assert.DoesNotContain("SYNTHETIC clinical note", problem);
@@ -37,7 +38,7 @@ public sealed class InboundDisclosureTests(PeerEndpointFixture node) : IClassFix
     [Fact]
     public async Task Criminal_case_data_outside_the_contact_point_profile_is_refused_with_OVER_DISCLOSURE()
     {
-        await AssertRefusedAsync(Referral(new { criminalCase = new { proceedingsInitiated = true }, cas_OutgoingReferralDate = "2030-03-01" }), InboundContentCheck.OverDisclosure);
+        await AssertRefusedAsync(Referral(new { criminalCase = new { proceedingsInitiated = true }, cas_OutgoingReferralDate = "2030-03-01" }), DisclosureCodes.OverDisclosure);
     }
 
     [Fact]
@@ -46,7 +47,7 @@ public sealed class InboundDisclosureTests(PeerEndpointFixture node) : IClassFix
         var payload = Referral(new { prs_FirstName = "SYNTHETIC-Anna", cas_OutgoingReferralDate = "2030-03-01" });
         payload = payload with { Header = payload.Header with { DisclosureProfile = "law-enforcement" } };
 
-        await AssertRefusedAsync(payload, InboundContentCheck.ProfileMismatch);
+        await AssertRefusedAsync(payload, DisclosureCodes.ProfileMismatch);
     }
 
     [Fact]
@@ -55,7 +56,7 @@ public sealed class InboundDisclosureTests(PeerEndpointFixture node) : IClassFix
         var payload = Referral(new { prs_FirstName = "SYNTHETIC-Anna", cas_OutgoingReferralDate = "2030-03-01" });
         payload = payload with { Header = payload.Header with { LegalBasis = null } };
 
-        await AssertRefusedAsync(payload, InboundContentCheck.LegalBasisMissing);
+        await AssertRefusedAsync(payload, DisclosureCodes.LegalBasisMissing);
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class InboundDisclosureTests(PeerEndpointFixture node) : IClassFix
         Assert.True(response.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)response.StatusCode}: {text}");
         using var json = JsonDocument.Parse(text);
         Assert.Equal(code, json.RootElement.GetProperty("code").GetString());
-        Assert.Null(await node.Node.Store.GetInboundAsync(payload.Header.MessageId, CancellationToken.None));
+        Assert.Null(await node.Node.Stores.Inbox.GetAsync(payload.Header.MessageId, CancellationToken.None));
         return text;
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Gateway.Contracts.Envelopes;
+using Gateway.Service.Inbox;
 
 namespace Gateway.Tests.Federation;
 
@@ -53,7 +54,7 @@ public sealed class InboundErasureTests(PeerEndpointFixture node) : IClassFixtur
         await AcceptAsync(withdrawal);
         await WaitForProcessedAsync(withdrawal.Header.MessageId);
 
-        var stored = await node.Node.Store.GetInboundAsync(kept.Header.MessageId, CancellationToken.None);
+        var stored = await node.Node.Stores.Inbox.GetAsync(kept.Header.MessageId, CancellationToken.None);
         Assert.NotNull(stored!.Envelope);
     }
 
@@ -88,14 +89,14 @@ public sealed class InboundErasureTests(PeerEndpointFixture node) : IClassFixtur
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
     }
 
-    private async Task<Gateway.Service.Persistence.InboundMessage> WaitForErasureAsync(Guid messageId)
+    private async Task<InboundMessage> WaitForErasureAsync(Guid messageId)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        var stored = await node.Node.Store.GetInboundAsync(messageId, CancellationToken.None);
+        var stored = await node.Node.Stores.Inbox.GetAsync(messageId, CancellationToken.None);
         while (stored?.Envelope is not null && clock.Elapsed < Deadline)
         {
             await Task.Delay(50);
-            stored = await node.Node.Store.GetInboundAsync(messageId, CancellationToken.None);
+            stored = await node.Node.Stores.Inbox.GetAsync(messageId, CancellationToken.None);
         }
 
         Assert.NotNull(stored);
@@ -106,11 +107,11 @@ public sealed class InboundErasureTests(PeerEndpointFixture node) : IClassFixtur
     private async Task WaitForProcessedAsync(Guid messageId)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        while ((await node.Node.Store.GetInboundAsync(messageId, CancellationToken.None))?.ProcessedAt is null && clock.Elapsed < Deadline)
+        while ((await node.Node.Stores.Inbox.GetAsync(messageId, CancellationToken.None))?.ProcessedAt is null && clock.Elapsed < Deadline)
         {
             await Task.Delay(50);
         }
 
-        Assert.NotNull((await node.Node.Store.GetInboundAsync(messageId, CancellationToken.None))?.ProcessedAt);
+        Assert.NotNull((await node.Node.Stores.Inbox.GetAsync(messageId, CancellationToken.None))?.ProcessedAt);
     }
 }

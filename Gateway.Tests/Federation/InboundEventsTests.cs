@@ -3,6 +3,7 @@ using System.Text.Json;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Infrastructure;
 using RabbitMQ.Client;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -20,7 +21,7 @@ public sealed class InboundEventsTests(RabbitMqFixture rabbit, PostgresFixture p
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var senderOptions = await federation.OptionsWithBrokerAndDatabaseAsync("EE-SKA", rabbit.BrokerUri.ToString(), postgres.ConnectionString);
         var receiverOptions = await federation.OptionsWithBrokerAndDatabaseAsync("FI-NRM", rabbit.BrokerUri.ToString(), postgres.ConnectionString);
-        var exchange = $"{receiverOptions.QueuePrefix}.FI-NRM.events";
+        var exchange = $"{receiverOptions.Bus.QueuePrefix}.FI-NRM.events";
 
         // The case-management system's side: its own queue bound to the node's events exchange.
         var factory = new ConnectionFactory { Uri = rabbit.BrokerUri };

@@ -1,6 +1,7 @@
 using Gateway.Service.Audit;
 using Gateway.Service.Delivery;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -73,7 +74,7 @@ public sealed class IsolationTests
 
         Assert.Equal(DeliveryState.Delivered, status.State);
         Assert.Equal(["TIMEOUT", null], status.Attempts.Select(attempt => attempt.ErrorCode));
-        Assert.Equal(1, await receiver.Store.CountInboundAsync(CancellationToken.None));
-        Assert.Single(await receiver.Store.ListAuditAsync(AuditActions.MessageReceived, 10, CancellationToken.None));
+        Assert.Equal(1, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
+        Assert.Single(await receiver.Stores.Audit.ListAsync(AuditActions.MessageReceived, 10, CancellationToken.None));
     }
 }

@@ -5,6 +5,7 @@ using System.Text.Json;
 using Gateway.Service.Audit;
 using Gateway.Service.Delivery;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -33,8 +34,8 @@ public sealed class OperatorActionTests
         Assert.Contains(accepted.MessageId.ToString(), await listed.Content.ReadAsStringAsync());
         Assert.Equal(HttpStatusCode.OK, retry.StatusCode);
         Assert.Equal(DeliveryState.Delivered, delivered.State);
-        Assert.NotNull(await receiver.Store.GetInboundAsync(accepted.MessageId, CancellationToken.None));
-        var audit = Assert.Single(await sender.Store.ListAuditAsync(AuditActions.MessageRetried, 10, CancellationToken.None));
+        Assert.NotNull(await receiver.Stores.Inbox.GetAsync(accepted.MessageId, CancellationToken.None));
+        var audit = Assert.Single(await sender.Stores.Audit.ListAsync(AuditActions.MessageRetried, 10, CancellationToken.None));
         Assert.Equal(accepted.MessageId, audit.MessageId);
         Assert.Contains("OU=operator", audit.Actor);
     }
@@ -78,7 +79,7 @@ public sealed class OperatorActionTests
         var marker = await sender.ConsultAsync("FI-NRM");
         await Task.Delay(TimeSpan.FromSeconds(1)); // several relay polls
         Assert.Equal(DeliveryState.Suspended, (await sender.StatusAsync(held.MessageId)).State);
-        Assert.Equal(0, await receiver.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(0, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
         using (var peers = await Operator(sender).GetAsync("/ops/v1/peers"))
         {
             var finland = JsonDocument.Parse(await peers.Content.ReadAsStringAsync()).RootElement.EnumerateArray().Single(peer => peer.GetProperty("peerId").GetString() == "FI-NRM");
@@ -93,8 +94,8 @@ public sealed class OperatorActionTests
 
         Assert.Equal(DeliveryState.Delivered, (await sender.WaitForStateAsync(held.MessageId, DeliveryState.Delivered, Deadline)).State);
         Assert.Equal(DeliveryState.Delivered, (await sender.WaitForStateAsync(marker.MessageId, DeliveryState.Delivered, Deadline)).State);
-        Assert.Single(await sender.Store.ListAuditAsync(AuditActions.PeerSuspended, 10, CancellationToken.None));
-        Assert.Single(await sender.Store.ListAuditAsync(AuditActions.PeerResumed, 10, CancellationToken.None));
+        Assert.Single(await sender.Stores.Audit.ListAsync(AuditActions.PeerSuspended, 10, CancellationToken.None));
+        Assert.Single(await sender.Stores.Audit.ListAsync(AuditActions.PeerResumed, 10, CancellationToken.None));
     }
 
     [Fact]
@@ -113,7 +114,7 @@ public sealed class OperatorActionTests
 
         Assert.Equal(HttpStatusCode.OK, cancel.StatusCode);
         Assert.Equal(DeliveryState.Cancelled, (await sender.StatusAsync(waiting.MessageId)).State);
-        Assert.Null(await receiver.Store.GetInboundAsync(waiting.MessageId, CancellationToken.None));
+        Assert.Null(await receiver.Stores.Inbox.GetAsync(waiting.MessageId, CancellationToken.None));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         Assert.Contains("NOT_ALLOWED_IN_STATE", await again.Content.ReadAsStringAsync());
     }
@@ -133,7 +134,7 @@ public sealed class OperatorActionTests
         Assert.Equal(HttpStatusCode.Forbidden, asAuditor.StatusCode);
         Assert.Equal(HttpStatusCode.OK, auditorReads.StatusCode);
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, form.StatusCode);
-        Assert.Empty(await sender.Store.ListSuspendedPeersAsync(CancellationToken.None));
+        Assert.Empty(await sender.Stores.Operations.ListSuspendedPeersAsync(CancellationToken.None));
     }
 
     [Fact]

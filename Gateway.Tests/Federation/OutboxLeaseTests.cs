@@ -1,6 +1,7 @@
 using Gateway.Contracts.Envelopes;
 using Gateway.Crypto.Envelopes;
 using Gateway.Service.Persistence;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -13,7 +14,7 @@ public sealed class OutboxLeaseTests
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var senderOptions = federation.OptionsFor("EE-SKA");
-        senderOptions.Delivery.OutboxLease = TimeSpan.FromSeconds(2);
+        senderOptions.Outbox.OutboxLease = TimeSpan.FromSeconds(2);
         var sender = await federation.StartAsync(senderOptions);
         var receiver = await federation.StartAsync(federation.OptionsFor("FI-NRM"));
 
@@ -35,7 +36,7 @@ public sealed class OutboxLeaseTests
             },
             sender.Identity.Signing,
             sender.Identity.Peers.Find("FI-NRM")!.CurrentEncryptionCertificate(now));
-        await sender.Store.AddOutboundAsync(
+        await sender.Stores.AddOutboundAsync(
             new OutboundMessage
             {
                 MessageId = messageId, PeerId = "FI-NRM", MessageType = MessageTypes.AnonymousConsultation, ConversationId = "synthetic-lease-case",
@@ -43,13 +44,13 @@ public sealed class OutboxLeaseTests
                 Purpose = "Consultation", DisclosureProfile = "consultation", DisclosedFields = ["question", "topic"], SubmittedBy = "test",
             },
             CancellationToken.None);
-        var stolen = await sender.Store.LeaseDueOutboxAsync(due, TimeSpan.FromSeconds(2), 10, CancellationToken.None);
+        var stolen = await sender.Stores.Outbox.LeaseDueIdsAsync(due, TimeSpan.FromSeconds(2), 10, CancellationToken.None);
         Assert.Equal([messageId], stolen);
 
         var status = await sender.WaitForStateAsync(messageId, DeliveryState.Delivered, TimeSpan.FromSeconds(30));
 
         Assert.Equal(DeliveryState.Delivered, status.State);
         Assert.True(status.DeliveredAt >= due.AddSeconds(2), "delivered only after the stolen lease expired");
-        Assert.NotNull(await receiver.Store.GetInboundAsync(messageId, CancellationToken.None));
+        Assert.NotNull(await receiver.Stores.Inbox.GetAsync(messageId, CancellationToken.None));
     }
 }

@@ -41,7 +41,7 @@ public sealed class PeerEndpointFixture : IAsyncLifetime
     {
         _federation = TestFederation.Create(Estonia, Finland, Shelter);
         var options = _federation.OptionsFor(Finland);
-        options.MaxEnvelopeBytes = MaxEnvelopeBytes;
+        options.PeerEndpoint.MaxEnvelopeBytes = MaxEnvelopeBytes;
         _node = await _federation.StartAsync(options);
         foreach (var id in new[] { Estonia, Shelter })
         {

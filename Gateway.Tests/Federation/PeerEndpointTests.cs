@@ -214,7 +214,7 @@ public sealed class PeerEndpointTests(PeerEndpointFixture node) : IClassFixture<
         using var replay = await client.SendAsync(PeerEndpointFixture.EnvelopeRequest(resealed, payload.Header));
 
         await AssertProblemAsync(replay, HttpStatusCode.Conflict, PeerProtocolCodes.Replayed);
-        var stored = await node.Node.Store.GetInboundAsync(payload.Header.MessageId, CancellationToken.None);
+        var stored = await node.Node.Stores.Inbox.GetAsync(payload.Header.MessageId, CancellationToken.None);
         Assert.Equal(envelope, stored?.Envelope);
     }
 
@@ -347,7 +347,7 @@ public sealed class PeerEndpointTests(PeerEndpointFixture node) : IClassFixture<
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    private Task<int> InboundCountAsync() => node.Node.Store.CountInboundAsync(CancellationToken.None);
+    private Task<int> InboundCountAsync() => node.Node.Stores.Inbox.CountAsync(CancellationToken.None);
 
     /// <summary>Sends as EE-SKA over its registered TLS certificate and expects a refusal that leaves the store as it was.</summary>
     private async Task AssertRefusedAndNothingStoredAsync(HttpRequestMessage request, EnvelopeHeader header, HttpStatusCode status, string code)
@@ -364,7 +364,7 @@ public sealed class PeerEndpointTests(PeerEndpointFixture node) : IClassFixture<
     private async Task AssertNothingStoredAsync(int countBefore, Guid messageId)
     {
         Assert.Equal(countBefore, await InboundCountAsync());
-        Assert.Null(await node.Node.Store.GetInboundAsync(messageId, CancellationToken.None));
+        Assert.Null(await node.Node.Stores.Inbox.GetAsync(messageId, CancellationToken.None));
     }
 
     private static async Task AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)

@@ -1,5 +1,6 @@
 using Gateway.Service.Persistence;
 using Gateway.Tests.Infrastructure;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -48,7 +49,7 @@ public sealed class RelayBrokerOutageTests(RabbitMqFixture rabbit, PostgresFixtu
         var senderOptions = await federation.OptionsWithBrokerAndDatabaseAsync("EE-SKA", ThroughProxy(broker.Port), postgres.ConnectionString);
 
         // The production default: the point is recovery well inside the lease.
-        senderOptions.Delivery.OutboxLease = TimeSpan.FromMinutes(2);
+        senderOptions.Outbox.OutboxLease = TimeSpan.FromMinutes(2);
         var sender = await federation.StartAsync(senderOptions);
         var receiver = await federation.StartAsync(await federation.OptionsWithBrokerAndDatabaseAsync("FI-NRM", rabbit.BrokerUri.ToString(), postgres.ConnectionString));
 
@@ -87,7 +88,7 @@ public sealed class RelayBrokerOutageTests(RabbitMqFixture rabbit, PostgresFixtu
             states.Values.All(state => state == DeliveryState.Delivered),
             $"not delivered {clock.Elapsed.TotalSeconds:F0} s after the broker came back: " +
             string.Join(", ", states.Where(pair => pair.Value != DeliveryState.Delivered).Select(pair => $"{pair.Key} {pair.Value}")));
-        Assert.Equal(Referrals + 1, await receiver.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(Referrals + 1, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 
     private string ThroughProxy(int port) => new UriBuilder(rabbit.BrokerUri) { Host = "127.0.0.1", Port = port }.Uri.ToString();

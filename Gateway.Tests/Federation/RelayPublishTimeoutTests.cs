@@ -1,6 +1,7 @@
 using Gateway.Service.Persistence;
 using MassTransit;
 using Microsoft.Extensions.DependencyInjection;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
 
@@ -16,9 +17,9 @@ public sealed class RelayPublishTimeoutTests
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var options = federation.OptionsFor("EE-SKA");
-        options.Delivery.OutboxLease = TimeSpan.FromMinutes(2);
-        options.Delivery.BrokerSendTimeout = TimeSpan.FromSeconds(1);
-        options.Delivery.RelayRetryDelay = TimeSpan.FromMilliseconds(500);
+        options.Outbox.OutboxLease = TimeSpan.FromMinutes(2);
+        options.Outbox.BrokerSendTimeout = TimeSpan.FromSeconds(1);
+        options.Outbox.RelayRetryDelay = TimeSpan.FromMilliseconds(500);
         var stalling = new StallingSendEndpoints(stalledCalls: 2);
         var sender = await federation.StartAsync(options, services => services.AddSingleton<ISendEndpointProvider>(provider =>
         {

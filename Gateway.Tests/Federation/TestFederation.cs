@@ -1,6 +1,7 @@
 using Gateway.Crypto.DevPki;
 using Gateway.Service.Delivery;
 using Gateway.Service.Hosting;
+using Gateway.Service.Outbox;
 using Gateway.Service.Persistence;
 
 namespace Gateway.Tests.Federation;
@@ -43,6 +44,9 @@ internal sealed class TestFederation : IAsyncDisposable
             FirstRetryDelay = TimeSpan.FromMilliseconds(300),
             MaxRetryDelay = TimeSpan.FromSeconds(2),
             AttemptTimeout = TimeSpan.FromSeconds(10),
+        };
+        options.Outbox = new OutboxOptions
+        {
             OutboxLease = TimeSpan.FromSeconds(20),
             RelayPollInterval = TimeSpan.FromMilliseconds(100),
         };
@@ -53,10 +57,10 @@ internal sealed class TestFederation : IAsyncDisposable
     public async Task<GatewayNodeOptions> OptionsWithBrokerAndDatabaseAsync(string nodeId, string rabbitMqUri, string postgres)
     {
         var options = OptionsFor(nodeId);
-        options.RabbitMqUri = rabbitMqUri;
-        options.QueuePrefix = "test-" + Path.GetFileName(Directory)[^8..];
-        options.Storage = StorageProvider.Postgres;
-        options.ConnectionString = await PostgresDatabases.EnsureAsync(postgres, PostgresDatabases.NameFor("gw_" + Path.GetFileName(Directory)[^10..], nodeId), CancellationToken.None);
+        options.Bus.RabbitMqUri = rabbitMqUri;
+        options.Bus.QueuePrefix = "test-" + Path.GetFileName(Directory)[^8..];
+        options.Storage.Provider = StorageProvider.Postgres;
+        options.Storage.ConnectionString = await PostgresDatabases.EnsureAsync(postgres, PostgresDatabases.NameFor("gw_" + Path.GetFileName(Directory)[^10..], nodeId), CancellationToken.None);
         return options;
     }
 

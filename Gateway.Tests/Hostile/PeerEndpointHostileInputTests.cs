@@ -170,7 +170,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         ];
 
         await AssertCorpusRefusedAsync(corpus, toFinland.Header, HttpStatusCode.UnprocessableEntity, EnvelopeErrorCodes.NotForThisNode);
-        Assert.Null(await node.Node.Store.GetInboundAsync(toShelter.Header.MessageId, CancellationToken.None));
+        Assert.Null(await node.Node.Stores.Inbox.GetAsync(toShelter.Header.MessageId, CancellationToken.None));
     }
 
     [Fact]
@@ -209,7 +209,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         using var request = PeerEndpointFixture.EnvelopeRequest(node.Seal(payload, Estonia), routed);
 
         await AssertRefusedAsync(request, routed, HttpStatusCode.UnprocessableEntity, PeerProtocolCodes.RoutingMismatch);
-        Assert.Null(await node.Node.Store.GetInboundAsync(payload.Header.MessageId, CancellationToken.None));
+        Assert.Null(await node.Node.Stores.Inbox.GetAsync(payload.Header.MessageId, CancellationToken.None));
     }
 
     // Who signed it
@@ -231,7 +231,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         using var response = await client.SendAsync(request);
 
         AssertRefusal(await PeerAnswer.ReadAsync(response), HttpStatusCode.Forbidden, EnvelopeErrorCodes.CertificateExpired);
-        Assert.Equal(0, await finland.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(0, await finland.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -261,7 +261,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         using var response = await client.SendAsync(request);
 
         AssertRefusal(await PeerAnswer.ReadAsync(response), HttpStatusCode.Forbidden, EnvelopeErrorCodes.CertificateRevoked);
-        Assert.Equal(0, await finland.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(0, await finland.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 
     // Random mutations
@@ -298,7 +298,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         Assert.True(warmUp.Failures.IsEmpty, DescribeFailures(warmUp, seed, original));
         Assert.True(run.Failures.IsEmpty, DescribeFailures(run, seed, original));
         Assert.Equal(stored, await InboundCountAsync());
-        Assert.Equal(original, (await node.Node.Store.GetInboundAsync(payload.Header.MessageId, CancellationToken.None))?.Envelope);
+        Assert.Equal(original, (await node.Node.Stores.Inbox.GetAsync(payload.Header.MessageId, CancellationToken.None))?.Envelope);
         Assert.True(clock.Elapsed < MutationRunBound, $"{Mutations} mutations took {clock.Elapsed}, more than {MutationRunBound}");
         Assert.True(after.WorkingSet - before.WorkingSet < WorkingSetGrowthBound,
             $"working set grew by {Mebibytes(after.WorkingSet - before.WorkingSet)} MiB, more than {Mebibytes(WorkingSetGrowthBound)} MiB");
@@ -419,7 +419,7 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         output.WriteLine($"{sent} bodies in {clock.Elapsed.TotalSeconds:F1} s, expected {(int)status} {code} for each");
         Assert.True(wrong.IsEmpty, $"{wrong.Count} of {sent} not refused with {(int)status} {code}:{Environment.NewLine}{string.Join(Environment.NewLine, wrong.Take(20))}");
         Assert.Equal(before, await InboundCountAsync());
-        var kept = await node.Node.Store.GetInboundAsync(header.MessageId, CancellationToken.None);
+        var kept = await node.Node.Stores.Inbox.GetAsync(header.MessageId, CancellationToken.None);
         Assert.Equal(alreadyStored, kept?.Envelope);
         await AssertStillServingAsync();
     }
@@ -496,10 +496,10 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
             Peers = [.. registry.Peers.Select(peer => peer.Id == Estonia ? peer with { Signing = [.. peer.Signing, pin] } : peer)],
         };
         var options = GatewayNodeOptions.FromDevPki(node.Federation.Pki, Finland, folder);
-        options.PeersFile = Path.Combine(folder, "peers.json");
-        options.MaxEnvelopeBytes = PeerEndpointFixture.MaxEnvelopeBytes;
-        options.CrlFiles = [.. crlFiles ?? []];
-        await File.WriteAllBytesAsync(options.PeersFile, JsonSerializer.SerializeToUtf8Bytes(registry, GatewayJson.Indented));
+        options.Node.PeersFile = Path.Combine(folder, "peers.json");
+        options.PeerEndpoint.MaxEnvelopeBytes = PeerEndpointFixture.MaxEnvelopeBytes;
+        options.Node.CrlFiles = [.. crlFiles ?? []];
+        await File.WriteAllBytesAsync(options.Node.PeersFile, JsonSerializer.SerializeToUtf8Bytes(registry, GatewayJson.Indented));
         return await GatewayNode.StartAsync(options);
     }
 
@@ -527,12 +527,12 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         return [.. envelope[..outer.LengthOffset], .. fourBytes, .. envelope[outer.ContentOffset..]];
     }
 
-    private Task<int> InboundCountAsync() => node.Node.Store.CountInboundAsync(CancellationToken.None);
+    private Task<int> InboundCountAsync() => node.Node.Stores.Inbox.CountAsync(CancellationToken.None);
 
     private async Task AssertNothingStoredAsync(int countBefore, Guid messageId)
     {
         Assert.Equal(countBefore, await InboundCountAsync());
-        Assert.Null(await node.Node.Store.GetInboundAsync(messageId, CancellationToken.None));
+        Assert.Null(await node.Node.Stores.Inbox.GetAsync(messageId, CancellationToken.None));
     }
 
     /// <summary>The node still answers a partner after what it was just sent.</summary>

@@ -6,6 +6,8 @@ using Gateway.Crypto.DevPki;
 using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Federation;
+using Gateway.Service.Node;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Operations;
 
@@ -31,7 +33,7 @@ public sealed class CertificateRotationTests
             NotAfter = DateTimeOffset.UtcNow.AddYears(1),
         });
         var newFiles = WritePair(federation.Directory, "fi-enc-2", newCertificate);
-        var oldFiles = new CertificateKeyFiles { CertificateFile = federation.OptionsFor("FI-NRM").EncryptionCertificateFile, KeyFile = federation.OptionsFor("FI-NRM").EncryptionKeyFile };
+        var oldFiles = new CertificateKeyFiles { CertificateFile = federation.OptionsFor("FI-NRM").Node.EncryptionCertificateFile, KeyFile = federation.OptionsFor("FI-NRM").Node.EncryptionKeyFile };
         var sent = new List<Guid>();
 
         // Phase 0: the old certificate only.
@@ -42,7 +44,7 @@ public sealed class CertificateRotationTests
         // Phase 1: FI-NRM can decrypt with both keys, then announces the new certificate beside the old one.
         await finland.StopAsync();
         var both = federation.OptionsFor("FI-NRM");
-        both.AdditionalDecryptionKeys = [newFiles];
+        both.Node.AdditionalDecryptionKeys = [newFiles];
         finland = await federation.StartAsync(both);
         SetEncryptionCertificates(federation, "EE-SKA", "FI-NRM", oldCertificate, newCertificate);
         await estonia.StopAsync();
@@ -53,9 +55,9 @@ public sealed class CertificateRotationTests
         // Phase 2: FI-NRM makes the new key its own and keeps the old one only to read what may still be on its way.
         await finland.StopAsync();
         var switched = federation.OptionsFor("FI-NRM");
-        switched.EncryptionCertificateFile = newFiles.CertificateFile;
-        switched.EncryptionKeyFile = newFiles.KeyFile;
-        switched.AdditionalDecryptionKeys = [oldFiles];
+        switched.Node.EncryptionCertificateFile = newFiles.CertificateFile;
+        switched.Node.EncryptionKeyFile = newFiles.KeyFile;
+        switched.Node.AdditionalDecryptionKeys = [oldFiles];
         finland = await federation.StartAsync(switched);
         sent.AddRange(await SendAndDeliverAsync(estonia, 3));
 
@@ -64,7 +66,7 @@ public sealed class CertificateRotationTests
         await estonia.StopAsync();
         estonia = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         await finland.StopAsync();
-        switched.AdditionalDecryptionKeys = [];
+        switched.Node.AdditionalDecryptionKeys = [];
         finland = await federation.StartAsync(switched);
         sent.AddRange(await SendAndDeliverAsync(estonia, 3));
 
@@ -74,8 +76,8 @@ public sealed class CertificateRotationTests
             Assert.Equal(DeliveryState.Delivered, (await estonia.StatusAsync(id)).State);
         }
 
-        Assert.Equal(12, await finland.Store.CountInboundAsync(CancellationToken.None));
-        Assert.DoesNotContain((await estonia.Store.CountOutboundByStateAsync(CancellationToken.None)).Keys, state => state == DeliveryState.Failed);
+        Assert.Equal(12, await finland.Stores.Inbox.CountAsync(CancellationToken.None));
+        Assert.DoesNotContain((await estonia.Stores.Sent.CountByStateAsync(CancellationToken.None)).Keys, state => state == DeliveryState.Failed);
     }
 
     private static async Task<IReadOnlyList<Guid>> SendAndDeliverAsync(GatewayNode sender, int count)

@@ -4,6 +4,7 @@ using System.Text.RegularExpressions;
 using Gateway.Service.Delivery;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Federation;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Operations;
 
@@ -29,7 +30,7 @@ public sealed partial class MetricsTests
 
         var failed = await sender.ConsultAsync("LV-NGO-SAFEHOUSE");
         await sender.WaitForStateAsync(failed.MessageId, DeliveryState.Failed, TimeSpan.FromSeconds(30));
-        await Task.Delay(Gateway.Service.Operations.Metrics.QueueSnapshotJob.Interval * 2); // the queue gauges read a snapshot
+        await Task.Delay(Gateway.Service.Operations.QueueSnapshotJob.Interval * 2); // the queue gauges read a snapshot
 
         using var response = await sender.ApiAs("operator").GetAsync("/metrics");
         var text = await response.Content.ReadAsStringAsync();

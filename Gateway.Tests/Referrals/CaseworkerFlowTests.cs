@@ -48,7 +48,7 @@ public sealed class CaseworkerFlowTests
         Assert.Contains("prs_SecondName", withheld);
         Assert.Contains("vic_TypeOfExploitation", withheld);
         Assert.False(body.TryGetProperty("prs_Birthdate", out _));
-        Assert.Empty(await estonia.Store.ListOutboundAsync(10, CancellationToken.None)); // a preview sends nothing
+        Assert.Empty(await estonia.Stores.Sent.ListAsync(10, CancellationToken.None)); // a preview sends nothing
     }
 
     [Fact]
@@ -123,7 +123,7 @@ public sealed class CaseworkerFlowTests
         Assert.Contains("prs_FirstName", text);
         Assert.DoesNotContain("SYNTHETIC-Anna", text);
         Assert.DoesNotContain("vic_TypeOfExploitation", text); // not a VitalInterests category
-        var audit = await estonia.Store.ListAuditAsync(AuditActions.VitalInterestsDisclosure, 10, CancellationToken.None);
+        var audit = await estonia.Stores.Audit.ListAsync(AuditActions.VitalInterestsDisclosure, 10, CancellationToken.None);
         Assert.Equal(accepted.MessageId, Assert.Single(audit).MessageId);
     }
 
@@ -137,8 +137,8 @@ public sealed class CaseworkerFlowTests
         var referral = await estonia.SendAsync(Referral("FI-NRM", consent));
         await estonia.WaitForStateAsync(referral.MessageId, DeliveryState.Delivered, Deadline);
 
-        var sent = Assert.Single(await estonia.Store.ListAuditAsync(AuditActions.MessageSubmitted, 10, CancellationToken.None));
-        var received = Assert.Single(await finland.Store.ListAuditAsync(AuditActions.MessageReceived, 10, CancellationToken.None));
+        var sent = Assert.Single(await estonia.Stores.Audit.ListAsync(AuditActions.MessageSubmitted, 10, CancellationToken.None));
+        var received = Assert.Single(await finland.Stores.Audit.ListAsync(AuditActions.MessageReceived, 10, CancellationToken.None));
 
         foreach (var line in new[] { sent, received })
         {
@@ -174,10 +174,10 @@ public sealed class CaseworkerFlowTests
         while (status != HttpStatusCode.Gone && clock.Elapsed < Deadline);
 
         Assert.Equal(HttpStatusCode.Gone, status);
-        var stored = await finland.Store.GetInboundAsync(consultation.MessageId, CancellationToken.None);
+        var stored = await finland.Stores.Inbox.GetAsync(consultation.MessageId, CancellationToken.None);
         Assert.Equal("RETENTION", stored!.ErasureReason);
         Assert.NotEmpty(stored.Receipt);
-        Assert.NotEmpty(await finland.Store.ListAuditAsync(AuditActions.RetentionPurge, 10, CancellationToken.None));
+        Assert.NotEmpty(await finland.Stores.Audit.ListAsync(AuditActions.RetentionPurge, 10, CancellationToken.None));
     }
 
     [Fact]

@@ -48,8 +48,8 @@ public sealed class ConsentGateTests
 
         Assert.Equal(DeliveryState.Cancelled, status.State);
         Assert.Equal("CONSENT_WITHDRAWN", status.LastError);
-        Assert.Null(await receiver.Store.GetInboundAsync(accepted.MessageId, CancellationToken.None));
-        Assert.Equal(1, await receiver.Store.CountInboundAsync(CancellationToken.None)); // only the consultation sent after it
+        Assert.Null(await receiver.Stores.Inbox.GetAsync(accepted.MessageId, CancellationToken.None));
+        Assert.Equal(1, await receiver.Stores.Inbox.CountAsync(CancellationToken.None)); // only the consultation sent after it
         Assert.Null(status.Content); // the sender's own copy is erased with the withdrawal
     }
 
@@ -75,7 +75,7 @@ public sealed class ConsentGateTests
 
         Assert.Equal(DeliveryState.Cancelled, status.State);
         Assert.Equal("CONSENT_EXPIRED", status.LastError);
-        Assert.Equal(0, await receiver.Store.CountInboundAsync(CancellationToken.None));
+        Assert.Equal(0, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 
     [Fact]
@@ -250,7 +250,7 @@ public sealed class ConsentGateTests
 
         Assert.Equal(DeliveryState.Delivered, status.State);
         Assert.Equal(["cas_OutgoingReferralDate", "criminalCase.proceedingsInitiated", "criminalCase.witnessStatus", "prs_FirstName"], status.DisclosedFields);
-        Assert.NotNull(await police.Store.GetInboundAsync(accepted.MessageId, CancellationToken.None));
+        Assert.NotNull(await police.Stores.Inbox.GetAsync(accepted.MessageId, CancellationToken.None));
     }
 
     [Fact]
@@ -300,10 +300,10 @@ public sealed class ConsentGateTests
         using var response = await sender.Api.PostAsJsonAsync("/api/v1/referrals", request, GatewayNode.ApiJson);
 
         await AssertProblemAsync(response, HttpStatusCode.UnprocessableEntity, code);
-        Assert.Empty(await sender.Store.ListOutboundAsync(10, CancellationToken.None));
+        Assert.Empty(await sender.Stores.Sent.ListAsync(10, CancellationToken.None));
         var marker = await sender.ConsultAsync("FI-NRM");
         await sender.WaitForStateAsync(marker.MessageId, DeliveryState.Delivered, Deadline);
-        Assert.Equal(1, await receiver.Store.CountInboundAsync(CancellationToken.None)); // only the consultation sent after it
+        Assert.Equal(1, await receiver.Stores.Inbox.CountAsync(CancellationToken.None)); // only the consultation sent after it
     }
 
     private static async Task<string> AssertProblemAsync(HttpResponseMessage response, HttpStatusCode status, string code)

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Gateway.Contracts.Envelopes;
 using Gateway.Service.Persistence;
 using Gateway.Tests.Federation;
+using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Referrals;
 
@@ -55,7 +56,7 @@ public sealed class ErasureAcrossBordersTests
             Assert.Equal(HttpStatusCode.Gone, read.StatusCode);
             Assert.Contains("CONTENT_ERASED", problem);
             Assert.DoesNotContain("SYNTHETIC-Anna", problem);
-            var stored = await recipient.Store.GetInboundAsync(messageId, CancellationToken.None);
+            var stored = await recipient.Stores.Inbox.GetAsync(messageId, CancellationToken.None);
             Assert.NotNull(stored); // metadata stays
             Assert.Null(stored.Envelope); // content is gone
             Assert.Equal("CONSENT_WITHDRAWN", stored.ErasureReason);

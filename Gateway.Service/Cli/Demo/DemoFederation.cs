@@ -32,9 +32,11 @@ internal sealed class DemoFederation : IAsyncDisposable
             foreach (var node in DemoNodes.All)
             {
                 var options = await NodeOptionsAsync(data, node, cancellationToken);
-                federation.Storage = options.Storage.ToString();
-                federation.Transport = string.IsNullOrEmpty(options.RabbitMqUri) ? federation.Transport : "RabbitMQ";
-                var app = await GatewayHost.BuildAsync(options, ConfigureLogging, cancellationToken);
+                federation.Storage = options.Storage.Provider.ToString();
+                federation.Transport = options.Bus.UsesRabbitMq ? "RabbitMQ" : federation.Transport;
+                var builder = GatewayHost.CreateBuilder(options);
+                builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                var app = await GatewayHost.BuildAsync(builder, cancellationToken);
                 try
                 {
                     await app.StartAsync(cancellationToken);
@@ -72,25 +74,21 @@ internal sealed class DemoFederation : IAsyncDisposable
         }
     }
 
-    private static void ConfigureLogging(ILoggingBuilder logging) => logging
-        .SetMinimumLevel(LogLevel.Warning)
-        .AddSimpleConsole(console => console.SingleLine = true);
-
     private static async Task<GatewayNodeOptions> NodeOptionsAsync(DemoDataDirectory data, string node, CancellationToken cancellationToken)
     {
         var options = GatewayNodeOptions.FromDevPki(data.Pki, node, data.NodeFolder(node));
-        options.QueuePrefix = "gateway-demo";
+        options.Bus.QueuePrefix = "gateway-demo";
         options.Delivery = new Delivery.DeliveryOptions
         {
             FirstRetryDelay = TimeSpan.FromSeconds(1),
             MaxRetryDelay = TimeSpan.FromSeconds(5),
-            RelayPollInterval = TimeSpan.FromMilliseconds(200),
             AttemptTimeout = TimeSpan.FromSeconds(15),
         };
+        options.Outbox.RelayPollInterval = TimeSpan.FromMilliseconds(200);
         RunCommand.ApplyEnvironment(options);
-        if (options.Storage == StorageProvider.Postgres)
+        if (options.Storage.Provider == StorageProvider.Postgres)
         {
-            options.ConnectionString = await DemoDatabases.RecreateAsync(options.ConnectionString, node, cancellationToken);
+            options.Storage.ConnectionString = await DemoDatabases.RecreateAsync(options.Storage.ConnectionString, node, cancellationToken);
         }
 
         return options;

@@ -5,7 +5,6 @@ using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Consent;
 using Gateway.Service.Inbox;
-using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 
 namespace Gateway.Service.Cli.Demo;

@@ -7,8 +7,8 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Gateway.Crypto.DevPki;
 using Gateway.Service.Consent;
+using Gateway.Service.Erasure;
 using Gateway.Service.Inbox;
-using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 
 namespace Gateway.Service.Cli.Demo;

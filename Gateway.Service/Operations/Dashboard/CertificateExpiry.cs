@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using Gateway.Service.Hosting;
+using Gateway.Service.Node;
 
 namespace Gateway.Service.Operations.Dashboard;
 

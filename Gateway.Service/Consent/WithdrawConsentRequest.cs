@@ -1,7 +1,0 @@
-namespace Gateway.Service.Consent;
-
-/// <summary><c>POST /api/v1/consents/{id}/withdraw</c>.</summary>
-public sealed record WithdrawConsentRequest
-{
-    public required ConsentGivenBy WithdrawnBy { get; init; }
-}

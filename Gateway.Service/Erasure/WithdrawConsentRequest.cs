@@ -1,0 +1,9 @@
+using Gateway.Service.Consent;
+
+namespace Gateway.Service.Erasure;
+
+/// <summary><c>POST /api/v1/consents/{id}/withdraw</c>.</summary>
+public sealed record WithdrawConsentRequest
+{
+    public required ConsentGivenBy WithdrawnBy { get; init; }
+}

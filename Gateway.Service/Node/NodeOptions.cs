@@ -1,0 +1,91 @@
+using Gateway.Crypto.DevPki;
+
+namespace Gateway.Service.Node;
+
+/// <summary>
+/// Who this node is and where its keys, partners and listeners are (configuration section <c>Gateway</c>). Validated
+/// at start (<see cref="NodeOptionsValidator"/>), so a wrong path or port stops the node with the name of the setting.
+/// </summary>
+public sealed class NodeOptions
+{
+    public const string Section = "Gateway";
+
+    public string NodeId { get; set; } = string.Empty;
+
+    /// <summary>This node's peers.json (DESIGN §2).</summary>
+    public string PeersFile { get; set; } = string.Empty;
+
+    public string TlsCertificateFile { get; set; } = string.Empty;
+
+    public string TlsKeyFile { get; set; } = string.Empty;
+
+    public string SigningCertificateFile { get; set; } = string.Empty;
+
+    public string SigningKeyFile { get; set; } = string.Empty;
+
+    public string EncryptionCertificateFile { get; set; } = string.Empty;
+
+    public string EncryptionKeyFile { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Passphrase of the encrypted private keys (PKCS#8 PEM or PKCS#12) among the key files. Prefer
+    /// <see cref="KeyPassphraseFile"/>, which wins when both are set; never logged or printed.
+    /// </summary>
+    public string? KeyPassphrase { get; set; }
+
+    /// <summary>A file holding <see cref="KeyPassphrase"/> (one trailing line break ignored): keeps it out of the environment.</summary>
+    public string? KeyPassphraseFile { get; set; }
+
+    /// <summary>
+    /// Further encryption certificates and keys this node still decrypts with (certificate rotation): the key being
+    /// retired, or the next one already announced to partners. Sealing to this node is the partners' choice.
+    /// </summary>
+    public List<CertificateKeyFiles> AdditionalDecryptionKeys { get; set; } = [];
+
+    /// <summary>
+    /// CRLs of the partners' CAs (DER or PEM), read at start. With none, revocation is not checked; with some, a
+    /// certificate whose issuer has no CRL here, or whose CRL is past its nextUpdate, is an operator warning (DESIGN §2).
+    /// </summary>
+    public List<string> CrlFiles { get; set; } = [];
+
+    /// <summary>Server certificate of the internal listener, issued by the organisation's internal CA.</summary>
+    public string InternalTlsCertificateFile { get; set; } = string.Empty;
+
+    public string InternalTlsKeyFile { get; set; } = string.Empty;
+
+    /// <summary>The internal CA whose client certificates are admitted to the internal listener; the role is the certificate's OU.</summary>
+    public string InternalClientCaFile { get; set; } = string.Empty;
+
+    /// <summary>32-byte key that encrypts the node's own copy of what it sent; created (owner-only) when missing.</summary>
+    public string ContentKeyFile { get; set; } = string.Empty;
+
+    /// <summary>Address both listeners bind to. Loopback by default; a firewall should expose only the peer port.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Mutual-TLS listener for partners; 0 takes the port from peers.json.</summary>
+    public int PeerPort { get; set; }
+
+    /// <summary>Internal listener (/api, /ops, /health); 0 takes the port from peers.json.</summary>
+    public int InternalPort { get; set; }
+
+    /// <summary>The node's files as <c>pki init-dev</c> wrote them, its content key in <paramref name="dataDirectory"/>.</summary>
+    public static NodeOptions FromDevPki(string pkiDirectory, string nodeId, string dataDirectory)
+    {
+        var folder = DevPkiLayout.NodeFolder(pkiDirectory, nodeId);
+        return new NodeOptions
+        {
+            NodeId = nodeId,
+            PeersFile = DevPkiLayout.PeersFile(pkiDirectory, nodeId),
+            TlsCertificateFile = Path.Combine(folder, "tls.crt"),
+            TlsKeyFile = Path.Combine(folder, "tls.key"),
+            SigningCertificateFile = Path.Combine(folder, "sign.crt"),
+            SigningKeyFile = Path.Combine(folder, "sign.key"),
+            EncryptionCertificateFile = Path.Combine(folder, "enc.crt"),
+            EncryptionKeyFile = Path.Combine(folder, "enc.key"),
+            InternalTlsCertificateFile = DevPkiLayout.InternalTlsCertificateFile(pkiDirectory, nodeId),
+            InternalTlsKeyFile = DevPkiLayout.InternalTlsKeyFile(pkiDirectory, nodeId),
+            InternalClientCaFile = DevPkiLayout.InternalCaFile(pkiDirectory, nodeId),
+            ContentKeyFile = Path.Combine(dataDirectory, "content.key"),
+        };
+    }
+}

@@ -1,4 +1,0 @@
-namespace Gateway.Service.Persistence;
-
-/// <summary>A peer that received data in a conversation.</summary>
-public sealed record DataHolder(string PeerId, string ConversationId);

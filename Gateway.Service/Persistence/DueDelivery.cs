@@ -1,4 +1,0 @@
-namespace Gateway.Service.Persistence;
-
-/// <summary>An outbox row leased for publishing, with the peer whose queue it goes to.</summary>
-public sealed record DueDelivery(Guid MessageId, string PeerId);

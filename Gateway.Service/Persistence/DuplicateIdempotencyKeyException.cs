@@ -1,5 +1,0 @@
-namespace Gateway.Service.Persistence;
-
-/// <summary>Another request already stored a message under this Idempotency-Key.</summary>
-public sealed class DuplicateIdempotencyKeyException(string key)
-    : Exception($"a message was already accepted with this Idempotency-Key ({key.Length} characters)");

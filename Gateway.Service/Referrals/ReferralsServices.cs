@@ -1,0 +1,19 @@
+using Gateway.Crypto.Envelopes;
+using Gateway.Service.Node;
+using Microsoft.Extensions.Options;
+
+namespace Gateway.Service.Referrals;
+
+/// <summary>Composing and sending: the composer every outgoing message passes, the sender that stores it with its outbox row, the caseworker's endpoints.</summary>
+public static class ReferralsServices
+{
+    public static IServiceCollection AddReferrals(this IServiceCollection services)
+    {
+        services.AddSingleton(provider => ContentProtector.LoadOrCreate(provider.GetRequiredService<IOptions<NodeOptions>>().Value.ContentKeyFile));
+        services.AddSingleton<EnvelopeSealer>();
+        services.AddSingleton<SentMessageStore>();
+        services.AddSingleton<ReferralComposer>();
+        services.AddSingleton<ReferralSender>();
+        return services;
+    }
+}
