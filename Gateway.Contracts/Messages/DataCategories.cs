@@ -6,7 +6,7 @@ public static class DataCategories
     public static IReadOnlyList<DataCategory> Subject { get; } =
     [
         DataCategory.Identity, DataCategory.Contact, DataCategory.Demographic, DataCategory.Health, DataCategory.Exploitation,
-        DataCategory.CriminalCase, DataCategory.Child, DataCategory.Safety, DataCategory.Logistics, DataCategory.Needs,
+        DataCategory.CriminalCase, DataCategory.Child, DataCategory.Safety, DataCategory.Logistics, DataCategory.Needs, DataCategory.Residence,
     ];
 
     public static bool IsAboutSubject(DataCategory category) => category is not (DataCategory.Administrative or DataCategory.Professional);

@@ -19,6 +19,12 @@ public enum DataCategory
     /// <summary>The kinds of support the person needs (<c>spl_Type</c>) and why they are referred.</summary>
     Needs,
 
+    /// <summary>
+    /// International protection, residence status and the reflection period: migration status can be used against the
+    /// person, so it is a category of its own that a consent names, or not, and a profile lets out field by field.
+    /// </summary>
+    Residence,
+
     /// <summary>Codes, dates and references of the case itself: no data about the person.</summary>
     Administrative,
 

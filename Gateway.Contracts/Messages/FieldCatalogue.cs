@@ -15,17 +15,23 @@ public static class FieldCatalogue
     private const Sensitivity Art9 = Sensitivity.SpecialCategory;
     private const Sensitivity Art10 = Sensitivity.CriminalOffence;
     private const Sensitivity Free = Sensitivity.FreeText;
+    private const Sensitivity Migration = Sensitivity.MigrationStatus;
 
     public static IReadOnlyList<string> AgeBands { get; } = ["0-5", "6-11", "12-15", "16-17", "18-24", "25-34", "35-49", "50-64", "65+"];
 
     private static readonly string[] SupportTypes =
         ["Education", "Financial", "Health", "LabourExploitationRehabilitation", "Legal", "Livelihood", "RightsBasedTraining", "SexualExploitationRehabilitation", "SocialCare"];
 
+    private static readonly string[] InternationalProtection = ["NotNeeded", "Needed", "WishesToApply", "Applied", "Granted", "Refused"];
+
+    private static readonly string[] ResidenceStatuses =
+        ["Citizen", "EuCitizen", "ResidencePermit", "VictimPermitApplied", "VictimPermitGranted", "ReflectionPeriod", "NoStatus", "Unknown"];
+
     private static readonly FrozenDictionary<string, IReadOnlyList<FieldDefinition>> ByType = new Dictionary<string, IReadOnlyList<FieldDefinition>>
     {
         [MessageTypes.AnonymousConsultation] =
         [
-            Code("topic", DataCategory.Administrative, "What the consultation is about.", ["Admission", "Accommodation", "Legal", "Health", "Repatriation", "Identification", "Other"], required: true),
+            Code("topic", DataCategory.Administrative, "What the consultation is about.", ["Admission", "Accommodation", "Legal", "Health", "Repatriation", "Identification", "InternationalProtection", "Residence", "Other"], required: true),
             Text("question", DataCategory.Administrative, Free, "The question, about a case described without any personal data.", maxLength: 4000, required: true),
             Codes("spl_Type", DataCategory.Administrative, "Kinds of support the question is about.", SupportTypes, htcds: true),
             Field("replyBy", FieldKind.Date, DataCategory.Administrative, Sensitivity.None, "Answer wanted by this date."),
@@ -72,6 +78,7 @@ public static class FieldCatalogue
             Field("logistics.expectedArrival", FieldKind.DateTime, DataCategory.Logistics, Sensitivity.None, "Expected arrival."),
             Code("logistics.escortedBy", DataCategory.Logistics, "Who travels with the person.", ["Guardian", "Caseworker", "Police", "Interpreter", "None"]),
             Text("logistics.meetingPoint", DataCategory.Logistics, Free, "Where the person is met.", maxLength: 500),
+            .. Residence("in the sending state"),
             Codes("spl_Type", DataCategory.Needs, "Kinds of support needed.", SupportTypes, htcds: true),
             Code("cas_ReasonForOutgoingReferral", DataCategory.Needs, "Why the person is referred.", ["AdditionalServicesRequired", "MigrationOrChangeOfLocation", "Other"], htcds: true),
             Text("cas_OutgoingReferralDetails", DataCategory.Needs, Free, "What the receiving staff need to know to help.", maxLength: 2000, htcds: true),
@@ -97,6 +104,7 @@ public static class FieldCatalogue
             Codes("spl_Type", DataCategory.Administrative, "Service categories being provided.", SupportTypes, htcds: true),
             Field("statusDate", FieldKind.Date, DataCategory.Administrative, Sensitivity.None, "Date of this status."),
             Field("nextReviewDate", FieldKind.Date, DataCategory.Administrative, Sensitivity.None, "Next review."),
+            .. Residence("in the sending state, as of statusDate"),
         ],
         [MessageTypes.ConsentWithdrawn] =
         [
@@ -145,6 +153,19 @@ public static class FieldCatalogue
 
     private static FieldDefinition Codes(string path, DataCategory category, string description, IReadOnlyList<string> values, bool htcds = false, Sensitivity sensitivity = Sensitivity.None) =>
         Field(path, FieldKind.CodeList, category, sensitivity, description, htcds: htcds) with { Values = values };
+
+    /// <summary>
+    /// The residence block: the same paths in a referral and in a status update, so profiles and consents treat both
+    /// alike. The sending state is that of the node that sends the message.
+    /// </summary>
+    private static FieldDefinition[] Residence(string when) =>
+    [
+        Code("residence.internationalProtection", DataCategory.Residence, "International protection: needed, wished for, applied for, or decided.", InternationalProtection, sensitivity: Migration),
+        Field("residence.internationalProtectionState", FieldKind.CountryCode, DataCategory.Residence, Migration, "The state where international protection was applied for, granted or refused, ISO 3166-1 alpha-2."),
+        Code("residence.status", DataCategory.Residence, $"Residence status {when}.", ResidenceStatuses, sensitivity: Migration),
+        Field("residence.reflectionPeriodEnd", FieldKind.Date, DataCategory.Residence, Migration, "Last day of the reflection period (Directive 2004/81/EC), for a person in one."),
+        Field("residence.legalCounsellingNeeded", FieldKind.Boolean, DataCategory.Residence, Migration, "The person needs legal counselling on residence or international protection."),
+    ];
 
     private static FieldDefinition[] CaseWorker(string prefix, string who, bool htcds) =>
     [

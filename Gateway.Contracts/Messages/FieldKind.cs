@@ -14,6 +14,9 @@ public enum FieldKind
     /// <summary>Several short texts, e.g. ISO 639-2 language codes.</summary>
     TextList,
 
+    /// <summary>An ISO 3166-1 alpha-2 country code: two capital letters.</summary>
+    CountryCode,
+
     /// <summary><c>YYYY-MM-DD</c>.</summary>
     Date,
 

@@ -84,6 +84,7 @@ public static class MessageSchemas
                 ["type"] = "array", ["minItems"] = 1, ["maxItems"] = 20,
                 ["items"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = field.MaxLength },
             },
+            FieldKind.CountryCode => new JsonObject { ["type"] = "string", ["pattern"] = "^[A-Z]{2}$" },
             FieldKind.Date => new JsonObject { ["type"] = "string", ["format"] = "date", ["pattern"] = @"^\d{4}-\d{2}-\d{2}$" },
             FieldKind.DateTime => new JsonObject { ["type"] = "string", ["format"] = "date-time" },
             FieldKind.Boolean => new JsonObject { ["type"] = "boolean" },

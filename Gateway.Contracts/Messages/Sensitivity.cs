@@ -17,4 +17,7 @@ public enum Sensitivity
 
     /// <summary>Free text a person writes: it can carry anything, so it is disclosed only where a profile names it.</summary>
     FreeText = 8,
+
+    /// <summary>Migration or residence status, or what implies it: it can be used against the person (removal, detention, threats).</summary>
+    MigrationStatus = 16,
 }

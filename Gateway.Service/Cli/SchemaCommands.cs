@@ -86,7 +86,8 @@ internal static class SchemaCommands
             - **category**: what the field says about the person; a legal basis must cover every subject category a
               message carries. `Administrative` and `Professional` say nothing about the person.
             - **sensitivity**: `Identifying`, `SpecialCategory` (GDPR Art. 9), `CriminalOffence` (GDPR Art. 10),
-              `FreeText` (written by a person, so it can carry anything).
+              `FreeText` (written by a person, so it can carry anything), `MigrationStatus` (residence or protection
+              status, or what implies it: it can be used against the person).
             - **HTCDS**: the name and meaning are those of the Human Trafficking Case Data Standard v2.0 (IOM).
             - A field that does not apply is left out, never sent as `null`; an object, when present, has at least
               one field.
@@ -126,6 +127,7 @@ internal static class SchemaCommands
         FieldKind.CodeList => "one or more of " + string.Join(", ", (field.Values ?? []).Select(value => $"`{value}`")),
         FieldKind.Text => $"text, 1 to {field.MaxLength} characters",
         FieldKind.TextList => $"1 to 20 texts of 1 to {field.MaxLength} characters",
+        FieldKind.CountryCode => "ISO 3166-1 alpha-2 code, two capital letters",
         FieldKind.Date => "`YYYY-MM-DD`",
         FieldKind.DateTime => "RFC 3339 with an offset",
         FieldKind.Boolean => "`true`, `false`",

@@ -20,6 +20,14 @@ public static partial class AnonymityCheck
         .Where(segment => segment.Contains('_', StringComparison.Ordinal))
         .ToHashSet(StringComparer.Ordinal);
 
+    // The blocks that hold data about the person (child, health, criminalCase, safety, logistics, residence), read from
+    // the catalogue so that a new block is covered without touching this check.
+    private static readonly HashSet<string> PersonalBlocks = MessageTypes.All
+        .SelectMany(FieldCatalogue.For)
+        .Where(field => DataCategories.IsAboutSubject(field.Category) && field.Path.Contains('.', StringComparison.Ordinal))
+        .Select(field => field.Path.Split('.')[0])
+        .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>Null when the body is anonymous; otherwise what gives it away (a field name or a kind of text, not the value).</summary>
     public static string? FindPersonalData(JsonElement body)
     {
@@ -30,7 +38,7 @@ public static partial class AnonymityCheck
                 var segments = path.Split('.');
                 if (segments.Any(segment => PersonalNames.Contains(segment) || segment.StartsWith("prs_", StringComparison.Ordinal)
                     || segment.StartsWith("vic_", StringComparison.Ordinal) || segment.StartsWith("per_", StringComparison.Ordinal)
-                    || segment is "child" or "health" or "criminalCase" or "safety" or "logistics"))
+                    || PersonalBlocks.Contains(segment)))
                 {
                     return $"{path} is personal data";
                 }

@@ -12,6 +12,10 @@ public sealed class DisclosureOptions
 
     public List<DisclosureProfile> Profiles { get; set; } = [];
 
+    /// <summary>
+    /// Laws that oblige disclosure. With the built-in profiles, the rule for LawEnforcement that names Residence also
+    /// adds the Residence fields to law enforcement's profile for its purposes: nothing else lets Residence reach the police.
+    /// </summary>
     public List<LegalObligationRule> LegalObligations { get; set; } = [];
 
     /// <summary>What may leave under VitalInterests: what keeps the person alive and safe, never criminal-case data.</summary>

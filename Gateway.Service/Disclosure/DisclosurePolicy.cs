@@ -19,7 +19,7 @@ public sealed class DisclosurePolicy
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
-        _profiles = options.Profiles.Count > 0 ? options.Profiles : DisclosureDefaults.Profiles();
+        _profiles = options.Profiles.Count > 0 ? options.Profiles : DisclosureDefaults.Profiles(options.LegalObligations);
         Validate(_profiles, options);
         _byName = _profiles.ToFrozenDictionary(profile => profile.Name, StringComparer.Ordinal);
         VitalInterestsCategories = new HashSet<DataCategory>(options.VitalInterestsCategories.Count > 0 ? options.VitalInterestsCategories : DisclosureDefaults.VitalInterestsCategories);

@@ -9,4 +9,12 @@ public sealed record ReplyRequest
     public required string MessageType { get; init; }
 
     public required JsonElement Body { get; init; }
+
+    /// <summary>Needed only when the answer carries data about the person (a StatusUpdate reporting a change of residence): <c>Consent</c>, <c>VitalInterests</c> or <c>LegalObligation</c>.</summary>
+    public string? LegalBasis { get; init; }
+
+    public Guid? ConsentId { get; init; }
+
+    /// <summary>Required for VitalInterests; no personal data here.</summary>
+    public string? Justification { get; init; }
 }

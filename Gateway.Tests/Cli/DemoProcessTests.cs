@@ -112,6 +112,17 @@ public sealed class DemoProcessTests(RabbitMqFixture rabbit, PostgresFixture pos
         Assert.DoesNotContain("prs_SecondName", shelterFields);
         Assert.DoesNotContain(shelterFields, field => field.StartsWith("vic_", StringComparison.Ordinal));
 
+        // Residence: the whole block to FI-NRM; to the shelter only the counselling flag and the reflection period's end.
+        Assert.Equal(
+            ["residence.internationalProtection", "residence.legalCounsellingNeeded", "residence.reflectionPeriodEnd", "residence.status"],
+            DisclosedFields(contactPoint).Where(IsResidence).Order(StringComparer.Ordinal));
+        Assert.Equal(["residence.legalCounsellingNeeded", "residence.reflectionPeriodEnd"], shelterFields.Where(IsResidence).Order(StringComparer.Ordinal));
+        var residence = root.GetProperty("residence").EnumerateArray().ToDictionary(entry => Text(entry, "recipient")!, entry => entry);
+        Assert.Equal(["residence.legalCounsellingNeeded", "residence.reflectionPeriodEnd"], Names(residence[Shelter], "received"));
+        Assert.Equal(["residence.internationalProtection", "residence.status"], Names(residence[Shelter], "withheld"));
+        Assert.Empty(Names(residence[ContactPoint], "withheld"));
+        Assert.Contains("Residence", Names(root.GetProperty("consent"), "categories"));
+
         var consent = root.GetProperty("consent");
         Assert.True(consent.GetProperty("withdrawn").GetBoolean());
         var erasures = consent.GetProperty("erasures").EnumerateArray().ToList();
@@ -141,6 +152,10 @@ public sealed class DemoProcessTests(RabbitMqFixture rabbit, PostgresFixture pos
         [.. message.GetProperty("disclosedFields").EnumerateArray().Select(field => field.GetString()!)];
 
     private static string? Text(JsonElement element, string property) => element.GetProperty(property).GetString();
+
+    private static List<string> Names(JsonElement element, string property) => [.. element.GetProperty(property).EnumerateArray().Select(name => name.GetString()!)];
+
+    private static bool IsResidence(string field) => field.StartsWith("residence.", StringComparison.Ordinal);
 
     /// <summary>A node folder as an older gateway left it: a database the current gateway refuses to open.</summary>
     private static void WriteDatabaseOfSchema(string nodeFolder, int version)

@@ -109,7 +109,12 @@ public sealed class MessageBodyRecordTests
             var clrType = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
             object value = clrType switch
             {
-                _ when clrType == typeof(string) => field is { Kind: FieldKind.Code, Values: [var code, ..] } ? code : "SYNTHETIC",
+                _ when clrType == typeof(string) => field switch
+                {
+                    { Kind: FieldKind.Code, Values: [var code, ..] } => code,
+                    { Kind: FieldKind.CountryCode } => "FI",
+                    _ => "SYNTHETIC",
+                },
                 _ when clrType == typeof(IReadOnlyList<string>) => field is { Kind: FieldKind.CodeList, Values: [var code, ..] } ? new[] { code } : new[] { "SYNTHETIC" },
                 _ when clrType == typeof(DateOnly) => new DateOnly(2030, 3, 1),
                 _ when clrType == typeof(DateTimeOffset) => new DateTimeOffset(2030, 3, 1, 10, 30, 0, TimeSpan.FromHours(2)),

@@ -164,6 +164,8 @@ public sealed class MessageSchemaTests
         { MessageTypes.ReferralRequest, "vic_TypeOfExploitation", "[\"ForcedBegging\", \"PettyTheft\"]", "/vic_TypeOfExploitation/1: enum", "PettyTheft" },
         { MessageTypes.ReferralRequest, "prs_Birthdate", "\"01.01.2014\"", "/prs_Birthdate: format", "01.01.2014" },
         { MessageTypes.CaseClosed, "retention.eraseContentBy", "\"2031-02-30\"", "/retention/eraseContentBy: format", "2031-02-30" },
+        { MessageTypes.StatusUpdate, "residence.internationalProtectionState", "\"Finland\"", "/residence/internationalProtectionState: pattern", "Finland" },
+        { MessageTypes.ReferralRequest, "residence.status", "\"Asylum\"", "/residence/status: enum", "Asylum" },
         { MessageTypes.ConsentWithdrawn, "withdrawnAt", "\"2030-03-20 09:15\"", "/withdrawnAt: format", "2030-03-20 09:15" },
         { MessageTypes.ReferralRequest, "cas_OutgoingReferralDate", "", "/: required", "SYNTHETIC-Anna" },
         { MessageTypes.ErasureConfirmed, "erasedAt", "", "/: required", "AuditLog" },

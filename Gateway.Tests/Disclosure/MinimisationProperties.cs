@@ -186,6 +186,7 @@ public sealed class MinimisationProperties : IAsyncLifetime
         FieldKind.Code => Gen.Elements(field.Values!.ToArray()).Select(value => (object)value),
         FieldKind.CodeList => Gen.NonEmptyListOf(Gen.Elements(field.Values!.ToArray())).Select(values => (object)values.Distinct().ToArray()),
         FieldKind.TextList => Gen.Elements("UA", "EE", "FI").Select(value => (object)new[] { value }),
+        FieldKind.CountryCode => Gen.Elements("EE", "FI", "LV").Select(value => (object)value),
         FieldKind.Date => Gen.Choose(0, 365 * 80).Select(days => (object)new DateOnly(1950, 1, 1).AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture)),
         FieldKind.DateTime => Gen.Constant((object)"2030-03-05T10:30:00+02:00"),
         FieldKind.Boolean => Gen.Elements(true, false).Select(value => (object)value),

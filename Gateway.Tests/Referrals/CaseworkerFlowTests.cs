@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Gateway.Contracts.Envelopes;
+using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
@@ -49,6 +50,85 @@ public sealed class CaseworkerFlowTests
         Assert.Contains("vic_TypeOfExploitation", withheld);
         Assert.False(body.TryGetProperty("prs_Birthdate", out _));
         Assert.Empty(await estonia.Stores.Sent.ListAsync(10, CancellationToken.None)); // a preview sends nothing
+    }
+
+    [Fact]
+    public async Task Preview_for_a_shelter_shows_the_counselling_flag_and_reflection_period_end_and_withholds_the_residence_status_and_international_protection()
+    {
+        await using var federation = TestFederation.Create("EE-SKA", "LV-NGO-SAFEHOUSE");
+        var estonia = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
+        var consent = await estonia.RecordConsentAsync(["LV-NGO-SAFEHOUSE"], ["Identity", "Needs", "Residence"]);
+        var request = Referral("LV-NGO-SAFEHOUSE", consent) with
+        {
+            Body = JsonSerializer.SerializeToElement(new
+            {
+                prs_FirstName = "SYNTHETIC-Anna",
+                residence = new { internationalProtection = "WishesToApply", status = "ReflectionPeriod", reflectionPeriodEnd = "2030-04-30", legalCounsellingNeeded = true },
+                cas_OutgoingReferralDate = "2030-03-01",
+            }),
+        };
+
+        using var response = await estonia.Api.PostAsJsonAsync("/api/v1/referrals/preview", request, GatewayNode.ApiJson);
+        var preview = (await response.Content.ReadFromJsonAsync<JsonElement>())!;
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var residence = preview.GetProperty("body").GetProperty("residence");
+        Assert.Equal(["legalCounsellingNeeded", "reflectionPeriodEnd"], residence.EnumerateObject().Select(field => field.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("2030-04-30", residence.GetProperty("reflectionPeriodEnd").GetString());
+        var withheld = preview.GetProperty("withheld").EnumerateArray()
+            .Where(field => field.GetProperty("path").GetString()!.StartsWith("residence.", StringComparison.Ordinal))
+            .Select(field => $"{field.GetProperty("path").GetString()} {field.GetProperty("reason").GetString()}")
+            .Order(StringComparer.Ordinal);
+        Assert.Equal(["residence.internationalProtection NOT_IN_PROFILE", "residence.status NOT_IN_PROFILE"], withheld);
+    }
+
+    [Fact]
+    public async Task A_status_update_reply_that_reports_a_change_of_residence_is_refused_with_LEGAL_BASIS_REQUIRED_and_nothing_leaves()
+    {
+        await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
+        var estonia = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
+        var finland = await federation.StartAsync(federation.OptionsFor("FI-NRM"));
+        var consultation = await estonia.ConsultAsync("FI-NRM");
+        await estonia.WaitForStateAsync(consultation.MessageId, DeliveryState.Delivered, Deadline);
+
+        // A reply names no legal basis, and migration status about the person needs one: it must not leave as case coordination.
+        using var reply = await finland.Api.PostAsJsonAsync($"/api/v1/inbox/{consultation.MessageId}/replies", new
+        {
+            messageType = MessageTypes.StatusUpdate,
+            body = new { cas_Status = "Active", residence = new { internationalProtection = "Applied", internationalProtectionState = "FI" } },
+        });
+
+        var text = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.StatusCode == HttpStatusCode.UnprocessableEntity, $"{(int)reply.StatusCode}: {text}");
+        Assert.Contains("LEGAL_BASIS_REQUIRED", text);
+        Assert.DoesNotContain("Applied", text);
+        Assert.Empty(await finland.Stores.Sent.ListAsync(10, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_status_update_reply_that_reports_a_change_of_residence_leaves_under_the_consent_it_names()
+    {
+        await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
+        var estonia = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
+        var finland = await federation.StartAsync(federation.OptionsFor("FI-NRM"));
+        var consultation = await estonia.ConsultAsync("FI-NRM");
+        await estonia.WaitForStateAsync(consultation.MessageId, DeliveryState.Delivered, Deadline);
+        var consent = await finland.RecordConsentAsync(["EE-SKA"], ["Residence"], purposes: [MessagePurposes.CaseCoordination]);
+
+        using var reply = await finland.Api.PostAsJsonAsync($"/api/v1/inbox/{consultation.MessageId}/replies", new
+        {
+            messageType = MessageTypes.StatusUpdate,
+            body = new { cas_Status = "Active", residence = new { internationalProtection = "Applied", internationalProtectionState = "FI" } },
+            legalBasis = LegalBases.Consent,
+            consentId = consent,
+        });
+
+        var text = await reply.Content.ReadAsStringAsync();
+        Assert.True(reply.StatusCode == HttpStatusCode.Accepted, $"{(int)reply.StatusCode}: {text}");
+        var accepted = JsonSerializer.Deserialize<SendMessageAccepted>(text, GatewayNode.ApiJson)!;
+        Assert.Contains("residence.internationalProtection", accepted.DisclosedFields);
+        var delivered = await finland.WaitForStateAsync(accepted.MessageId, DeliveryState.Delivered, Deadline);
+        Assert.Equal(DeliveryState.Delivered, delivered.State);
     }
 
     [Fact]

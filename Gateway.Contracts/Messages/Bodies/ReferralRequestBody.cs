@@ -67,6 +67,8 @@ public sealed record ReferralRequestBody
 
     public LogisticsBlock? Logistics { get; init; }
 
+    public ResidenceBlock? Residence { get; init; }
+
     /// <summary>Kinds of support needed.</summary>
     [JsonPropertyName("spl_Type")]
     public IReadOnlyList<string>? SplType { get; init; }

@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace Gateway.Contracts.Messages.Bodies;
 
-/// <summary>Body of <c>StatusUpdate</c>: status, service categories and next review, no clinical detail. Its members are the catalogue paths of <see cref="FieldCatalogue"/>; a test keeps the two equal.</summary>
+/// <summary>Body of <c>StatusUpdate</c>: status, service categories, next review and a change of residence situation, no clinical detail. Its members are the catalogue paths of <see cref="FieldCatalogue"/>; a test keeps the two equal.</summary>
 public sealed record StatusUpdateBody
 {
     [JsonPropertyName("cas_Status")]
@@ -15,4 +15,7 @@ public sealed record StatusUpdateBody
     public DateOnly? StatusDate { get; init; }
 
     public DateOnly? NextReviewDate { get; init; }
+
+    /// <summary>About the person (category Residence): needs a legal basis, unlike the rest of the body.</summary>
+    public ResidenceBlock? Residence { get; init; }
 }

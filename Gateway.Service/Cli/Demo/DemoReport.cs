@@ -22,6 +22,7 @@ internal static class DemoReport
         }
 
         output.WriteLine();
+        PrintResidence(output, summary);
         PrintConsent(output, summary);
         PrintEndpoints(output, nodes, data);
     }
@@ -31,6 +32,7 @@ internal static class DemoReport
         if (summary.Passed)
         {
             output.WriteLine($"All checks passed: {summary.Messages.Count} messages delivered with verified receipts, "
+                + $"the residence block to {DemoNodes.ContactPoint} whole and to {DemoNodes.Shelter} only its counselling flag and reflection period end, "
                 + $"erasure confirmed by {string.Join(" and ", DemoNodes.Recipients)}, and their inboxes answer 410 for the referral.");
             return;
         }
@@ -38,6 +40,16 @@ internal static class DemoReport
         foreach (var failed in summary.FailedChecks)
         {
             output.WriteLine($"CHECK FAILED: {failed}");
+        }
+    }
+
+    private static void PrintResidence(TextWriter output, DemoSummary summary)
+    {
+        foreach (var residence in summary.Residence)
+        {
+            var received = residence.Received.Count == 0 ? "nothing" : string.Join(", ", residence.Received);
+            var withheld = residence.Withheld.Count == 0 ? string.Empty : $"; withheld {string.Join(", ", residence.Withheld)}";
+            output.WriteLine($"Residence    {residence.Recipient,-17} ({residence.DisclosureProfile}) received {received}{withheld}");
         }
     }
 

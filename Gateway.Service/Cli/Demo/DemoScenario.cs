@@ -39,7 +39,7 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
         var now = time.GetUtcNow();
         var consentId = await RecordConsentAsync(transcript, now, cancellationToken);
         var consultation = await ConsultAsync(cancellationToken);
-        var referrals = await ReferAsync(consentId, now, cancellationToken);
+        var referrals = await ReferAsync(transcript, consentId, now, cancellationToken);
         var delivered = await SettleAsync(transcript, DemoNodes.Sender, [consultation, .. referrals.Values], cancellationToken);
         if (delivered.Find(message => !message.ReceiptVerified) is { } undelivered)
         {
@@ -70,10 +70,11 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
     }
 
     /// <summary>The same referral to both recipients in one conversation, each previewed first; returns the message id per recipient.</summary>
-    private async Task<Dictionary<string, Guid>> ReferAsync(Guid consentId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Guid>> ReferAsync(DemoTranscript transcript, Guid consentId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var conversation = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var body = SyntheticCase.Referral(now);
+        transcript.RecordReferralFields(BodyFields.Flatten(body).Select(field => field.Key));
         var referrals = new Dictionary<string, Guid>(StringComparer.Ordinal);
         foreach (var recipient in DemoNodes.Recipients)
         {
@@ -89,6 +90,7 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
             };
             RequireCatalogued(request.MessageType, request.Body);
             var preview = await nodes[DemoNodes.Sender].PreviewAsync(request, cancellationToken);
+            transcript.Record(recipient, preview);
             var withheld = preview.Withheld.Count == 0 ? string.Empty : $": {string.Join(", ", preview.Withheld.Select(field => field.Path))}";
             output.WriteLine($"3. Preview {DemoNodes.Sender} → {recipient} ({preview.DisclosureProfile}): {preview.DisclosedFields.Count} fields disclosed, {preview.Withheld.Count} withheld{withheld}");
             var sent = await nodes[DemoNodes.Sender].SendAsync(request, cancellationToken);

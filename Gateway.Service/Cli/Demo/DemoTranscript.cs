@@ -1,3 +1,4 @@
+using Gateway.Contracts.Envelopes;
 using Gateway.Service.Consent;
 
 namespace Gateway.Service.Cli.Demo;
@@ -5,9 +6,14 @@ namespace Gateway.Service.Cli.Demo;
 /// <summary>What happened during the scenario, in order, and the checks that decide the demo's exit code.</summary>
 internal sealed class DemoTranscript
 {
+    /// <summary>What a shelter may get of the residence block: the counselling flag and the reflection period's end.</summary>
+    private static readonly string[] ShelterResidence = ["residence.legalCounsellingNeeded", "residence.reflectionPeriodEnd"];
+
     private readonly List<DemoMessage> _messages = [];
     private readonly List<DemoErasureCheck> _erasureChecks = [];
     private readonly List<string> _problems = [];
+    private readonly Dictionary<string, PreviewView> _previews = new(StringComparer.Ordinal);
+    private List<string> _residenceCarried = [];
 
     public IReadOnlyList<DemoMessage> Messages => _messages;
 
@@ -18,6 +24,11 @@ internal sealed class DemoTranscript
     public void Add(DemoMessage message) => _messages.Add(message);
 
     public void Add(DemoErasureCheck check) => _erasureChecks.Add(check);
+
+    /// <summary>Keeps the residence fields of the referral as EE-SKA wrote it, before any profile.</summary>
+    public void RecordReferralFields(IEnumerable<string> paths) => _residenceCarried = [.. paths.Where(IsResidence).Order(StringComparer.Ordinal)];
+
+    public void Record(string recipient, PreviewView preview) => _previews[recipient] = preview;
 
     public void Record(ConsentView view) => Consent = new DemoConsent
     {
@@ -50,13 +61,30 @@ internal sealed class DemoTranscript
         Transport = transport,
         Messages = _messages,
         Consent = Consent,
+        Residence = Residence(),
         ErasureVerified = DemoNodes.Recipients.ToDictionary(peer => peer, peer => _erasureChecks.Any(check => check.Peer == peer && check.Erased), StringComparer.Ordinal),
         FailedChecks = FailedChecks(),
     };
 
+    /// <summary>Per recipient of the referral: the residence fields it received and those its profile held back.</summary>
+    private List<DemoResidence> Residence() =>
+    [
+        .. DemoNodes.Recipients.Where(_previews.ContainsKey).Select(recipient => new DemoResidence
+        {
+            Recipient = recipient,
+            DisclosureProfile = _previews[recipient].DisclosureProfile,
+            Received = [.. (Referral(recipient)?.DisclosedFields ?? []).Where(IsResidence).Order(StringComparer.Ordinal)],
+            Withheld = [.. _previews[recipient].Withheld.Select(field => field.Path).Where(IsResidence).Order(StringComparer.Ordinal)],
+        }),
+    ];
+
+    private DemoMessage? Referral(string recipient) =>
+        _messages.Find(message => message.MessageType == MessageTypes.ReferralRequest && message.To == recipient);
+
     private List<string> FailedChecks()
     {
         var failed = new List<string>(_problems);
+        failed.AddRange(ResidenceProblems());
         failed.AddRange(_messages
             .Where(message => !message.ReceiptVerified)
             .Select(message => $"{message.MessageType} {message.MessageId} {message.From} → {message.To} was not delivered with a verified receipt (state {message.State}{(message.LastError is null ? string.Empty : ", " + message.LastError)})"));
@@ -93,6 +121,31 @@ internal sealed class DemoTranscript
 
         return failed;
     }
+
+    /// <summary>FI-NRM gets the whole residence block; the shelter only the counselling flag and the reflection period's end.</summary>
+    private IEnumerable<string> ResidenceProblems()
+    {
+        var expected = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
+        {
+            [DemoNodes.ContactPoint] = _residenceCarried,
+            [DemoNodes.Shelter] = [.. _residenceCarried.Intersect(ShelterResidence, StringComparer.Ordinal)],
+        };
+        foreach (var (recipient, fields) in expected)
+        {
+            if (Referral(recipient) is not { } referral)
+            {
+                continue; // Reported as not delivered, or the scenario stopped earlier.
+            }
+
+            var received = referral.DisclosedFields.Where(IsResidence).ToHashSet(StringComparer.Ordinal);
+            if (!received.SetEquals(fields))
+            {
+                yield return $"{recipient} received the residence fields [{string.Join(", ", received.Order(StringComparer.Ordinal))}], not [{string.Join(", ", fields)}]";
+            }
+        }
+    }
+
+    private static bool IsResidence(string path) => path.StartsWith("residence.", StringComparison.Ordinal);
 
     private static int IndexOf(string peer) => DemoNodes.Recipients.ToList().IndexOf(peer) is var index and >= 0 ? index : int.MaxValue;
 }

@@ -15,7 +15,7 @@ internal static class SyntheticCase
     public static IReadOnlyList<DataCategory> ConsentedCategories { get; } =
     [
         DataCategory.Identity, DataCategory.Demographic, DataCategory.Contact, DataCategory.Exploitation, DataCategory.Needs,
-        DataCategory.Safety, DataCategory.Logistics, DataCategory.Child,
+        DataCategory.Safety, DataCategory.Logistics, DataCategory.Child, DataCategory.Residence,
     ];
 
     /// <summary>The adult person's own consent to be referred to both recipients for assistance.</summary>
@@ -68,6 +68,13 @@ internal static class SyntheticCase
             expectedArrival = now.AddDays(3).ToString("yyyy-MM-dd'T'10:00:00zzz", CultureInfo.InvariantCulture),
             escortedBy = "Caseworker",
             meetingPoint = "SYNTHETIC: information desk of the bus station",
+        },
+        residence = new
+        {
+            internationalProtection = "WishesToApply",
+            status = "ReflectionPeriod",
+            legalCounsellingNeeded = true,
+            reflectionPeriodEnd = Today(now.AddDays(60)),
         },
         cas_ReasonForOutgoingReferral = "MigrationOrChangeOfLocation",
         cas_OutgoingReferralDetails = "SYNTHETIC: needs safe accommodation and legal counselling on arrival.",
