@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Gateway.Contracts.Peering;
 
 /// <summary>A partner node as this node knows it.</summary>
@@ -24,4 +26,11 @@ public sealed record PeerDocument
     public required IReadOnlyList<PeerCertificateDocument> Signing { get; init; }
 
     public required IReadOnlyList<PeerCertificateDocument> Encryption { get; init; }
+
+    /// <summary>
+    /// Whether this node opens EnvelopedData with AES-CBC from this partner (<c>"acceptCbc": true</c>). Absent or false:
+    /// such envelopes are refused before decryption, because CBC carries no integrity of its own.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool AcceptCbc { get; init; }
 }

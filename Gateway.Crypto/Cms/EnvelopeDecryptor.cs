@@ -7,12 +7,18 @@ using Org.BouncyCastle.Asn1.Nist;
 namespace Gateway.Crypto.Cms;
 
 /// <summary>
-/// Reads the outer layer of an envelope: AuthEnvelopedData with AES-GCM (what the gateway writes), or
-/// EnvelopedData with AES-CBC (what <c>openssl cms -encrypt</c> writes by default), and returns the decrypted
-/// inner content, which must be a ContentInfo(SignedData).
+/// Reads the outer layer of an envelope: AuthEnvelopedData with AES-GCM (what the gateway writes), or, when the
+/// caller accepts it, EnvelopedData with AES-CBC (what <c>openssl cms -encrypt -aes-256-cbc</c> writes), and returns
+/// the decrypted inner content, which must be a ContentInfo(SignedData).
 /// </summary>
 internal static class EnvelopeDecryptor
 {
+    /// <summary>
+    /// The one failure of an AES-CBC envelope once its content key is recovered, whatever went wrong (padding,
+    /// structure, signature, signer): a different answer for each would be a padding oracle.
+    /// </summary>
+    public const string CbcContentFailure = "the AES-CBC content does not decrypt to a signed message this node accepts";
+
     private static readonly Dictionary<DerObjectIdentifier, int> GcmKeyLengths = new()
     {
         [NistObjectIdentifiers.IdAes256Gcm] = 32,
@@ -27,7 +33,11 @@ internal static class EnvelopeDecryptor
         [NistObjectIdentifiers.IdAes128Cbc] = 16,
     };
 
-    public static byte[] Decrypt(byte[] envelope, DecryptionIdentity identity)
+    /// <param name="acceptCbc">
+    /// Whether EnvelopedData (AES-CBC) may be decrypted at all; when not, it is refused with UNSUPPORTED_ALGORITHM
+    /// before its content key is touched.
+    /// </param>
+    public static DecryptedContent Decrypt(byte[] envelope, DecryptionIdentity identity, bool acceptCbc)
     {
         Asn1Guard.EnsureWellFormed(envelope);
         ContentInfo contentInfo;
@@ -48,7 +58,7 @@ internal static class EnvelopeDecryptor
                 var contentKey = RecipientKeyRecovery.RecoverContentKey(authEnveloped.RecipientInfos, identity);
                 try
                 {
-                    return DecryptGcm(authEnveloped, contentKey);
+                    return new DecryptedContent(DecryptGcm(authEnveloped, contentKey), Authenticated: true, PaddingValid: true);
                 }
                 finally
                 {
@@ -58,6 +68,11 @@ internal static class EnvelopeDecryptor
 
             if (CmsObjectIdentifiers.EnvelopedData.Equals(contentInfo.ContentType))
             {
+                if (!acceptCbc)
+                {
+                    throw new EnvelopeException(EnvelopeErrorCodes.UnsupportedAlgorithm, "enveloped data (AES-CBC) is not accepted from this peer; send authenticated-enveloped data with AES-GCM");
+                }
+
                 var enveloped = EnvelopedData.GetInstance(contentInfo.Content);
                 var contentKey = RecipientKeyRecovery.RecoverContentKey(enveloped.RecipientInfos, identity);
                 try
@@ -118,7 +133,11 @@ internal static class EnvelopeDecryptor
         return plaintext;
     }
 
-    private static byte[] DecryptCbc(EncryptedContentInfo info, byte[] contentKey)
+    /// <summary>
+    /// AES-CBC without the padding judged on the way: the padding's verdict travels with the content, which goes on to
+    /// be parsed and verified either way, so a bad padding costs about what a bad signature does.
+    /// </summary>
+    private static DecryptedContent DecryptCbc(EncryptedContentInfo info, byte[] contentKey)
     {
         var algorithm = info.ContentEncryptionAlgorithm;
         if (!CbcKeyLengths.TryGetValue(algorithm.Algorithm, out var keyLength))
@@ -135,18 +154,30 @@ internal static class EnvelopeDecryptor
             throw new EnvelopeException(EnvelopeErrorCodes.Malformed, "AES-CBC needs a 16-byte IV and whole blocks of ciphertext");
         }
 
-        try
+        using var aes = Aes.Create();
+        aes.Key = contentKey;
+        var plaintext = aes.DecryptCbc(ciphertext, iv, PaddingMode.None);
+        var padding = Pkcs7PaddingLength(plaintext);
+        return new DecryptedContent(padding > 0 ? plaintext[..^padding] : plaintext, Authenticated: false, PaddingValid: padding > 0);
+    }
+
+    /// <summary>
+    /// The PKCS#7 padding's length (1 to 16), or 0 when it is not valid, judged over the whole last block without
+    /// branching on its bytes.
+    /// </summary>
+    internal static int Pkcs7PaddingLength(ReadOnlySpan<byte> plaintext)
+    {
+        int claimed = plaintext[^1];
+
+        // Negative (all bits set) when the claim is 0 or above one block.
+        var bad = ((claimed - 1) >> 31) | ((16 - claimed) >> 31);
+        for (var i = 1; i <= 16; i++)
         {
-            using var aes = Aes.Create();
-            aes.Key = contentKey;
-            return aes.DecryptCbc(ciphertext, iv, PaddingMode.PKCS7);
+            var inPadding = (i - claimed - 1) >> 31;
+            bad |= inPadding & (plaintext[^i] ^ claimed);
         }
-        catch (CryptographicException exception)
-        {
-            // Unauthenticated CBC: a padding failure says nothing more than "wrong key or altered"; the signature
-            // inside is what protects integrity here.
-            throw new EnvelopeException(EnvelopeErrorCodes.DecryptionFailed, "the content could not be decrypted", exception);
-        }
+
+        return bad == 0 ? claimed : 0;
     }
 
     private static void EnsureKeyLength(int expected, byte[] contentKey)

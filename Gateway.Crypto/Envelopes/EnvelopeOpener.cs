@@ -22,10 +22,59 @@ public sealed class EnvelopeOpener(IReadOnlyList<DecryptionIdentity> identities,
     /// <summary>The signers' certificates this opener has loaded (a partner signs everything with the same few).</summary>
     private readonly CertificateCache _certificates = new(capacity: 1024);
 
+    /// <summary>
+    /// Opens an envelope read from a file (<c>gateway envelope open</c>, tests): every content cipher of the protocol
+    /// is accepted and every failure names its own cause. Nobody can ask this questions over a network; an endpoint
+    /// that can be asked must use <see cref="Open(byte[], string)"/>.
+    /// </summary>
     public OpenedEnvelope Open(byte[] envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var inner = Decrypt(envelope);
+        return Verify(DecryptNamingFailures(envelope));
+    }
+
+    /// <summary>
+    /// Opens an envelope a peer delivered over the network. EnvelopedData (AES-CBC) is opened only when
+    /// <paramref name="deliveredBy"/> is a peer configured with <c>acceptCbc</c>, and refused before decryption
+    /// otherwise (UNSUPPORTED_ALGORITHM). For AES-CBC, which authenticates nothing, every failure after the content key
+    /// is recovered — padding, structure, signature, signer, header — is the same DECRYPTION_FAILED with the same
+    /// message, so that the answers to altered ciphertexts tell the sender nothing about the plaintext (no padding
+    /// oracle).
+    /// </summary>
+    /// <param name="deliveredBy">The peer id of the TLS client that delivered the envelope.</param>
+    public OpenedEnvelope Open(byte[] envelope, string deliveredBy)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var decrypted = Decrypt(envelope, acceptCbc: peers.Find(deliveredBy)?.AcceptCbc == true);
+        if (decrypted.Authenticated)
+        {
+            return Verify(decrypted.Content);
+        }
+
+        // Parsed and verified whatever the padding said, so a bad padding costs about what a bad signature does.
+        OpenedEnvelope? opened = null;
+        EnvelopeException? failure = null;
+        try
+        {
+            opened = Verify(decrypted.Content);
+        }
+        catch (EnvelopeException exception)
+        {
+            failure = exception;
+        }
+
+        if (decrypted.PaddingValid && opened is not null)
+        {
+            return opened;
+        }
+
+        throw failure is null
+            ? new EnvelopeException(EnvelopeErrorCodes.DecryptionFailed, EnvelopeDecryptor.CbcContentFailure)
+            : new EnvelopeException(EnvelopeErrorCodes.DecryptionFailed, EnvelopeDecryptor.CbcContentFailure, failure);
+    }
+
+    private OpenedEnvelope Verify(byte[] inner)
+    {
         var signed = SignedDataCodec.Verify(inner, _certificates);
         var (sender, warnings) = peers.Authenticate(signed.SignerCertificate, CertificateRole.Signing, validator, signed.IncludedCertificates);
 
@@ -59,20 +108,29 @@ public sealed class EnvelopeOpener(IReadOnlyList<DecryptionIdentity> identities,
     public EnvelopePayload ReadStored(byte[] envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return ParsePayload(SignedDataCodec.Verify(Decrypt(envelope), _certificates).Content);
+        return ParsePayload(SignedDataCodec.Verify(DecryptNamingFailures(envelope), _certificates).Content);
+    }
+
+    /// <summary>Every content cipher accepted, a bad AES-CBC padding refused as such: for envelopes no network caller chose.</summary>
+    private byte[] DecryptNamingFailures(byte[] envelope)
+    {
+        var decrypted = Decrypt(envelope, acceptCbc: true);
+        return decrypted.PaddingValid
+            ? decrypted.Content
+            : throw new EnvelopeException(EnvelopeErrorCodes.DecryptionFailed, "the AES-CBC padding is not valid: another key, or altered content");
     }
 
     /// <summary>
     /// With each of the node's decryption keys in turn: during a rotation the node holds the new key and the old one,
     /// and a partner may still seal to either.
     /// </summary>
-    private byte[] Decrypt(byte[] envelope)
+    private DecryptedContent Decrypt(byte[] envelope, bool acceptCbc)
     {
         for (var i = 0; ; i++)
         {
             try
             {
-                return EnvelopeDecryptor.Decrypt(envelope, identities[i]);
+                return EnvelopeDecryptor.Decrypt(envelope, identities[i], acceptCbc);
             }
             catch (EnvelopeException exception) when (exception.Code == EnvelopeErrorCodes.NotForThisNode && i < identities.Count - 1)
             {

@@ -124,6 +124,7 @@ public sealed class PeerDirectory
             Tls = ParseRole(peer.Tls, $"{path}.tls"),
             Signing = ParseRole(peer.Signing, $"{path}.signing"),
             Encryption = ParseRole(peer.Encryption, $"{path}.encryption"),
+            AcceptCbc = peer.AcceptCbc,
         };
     }
 

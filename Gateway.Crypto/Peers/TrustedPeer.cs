@@ -24,6 +24,9 @@ public sealed record TrustedPeer
 
     public required IReadOnlyList<X509Certificate2> Encryption { get; init; }
 
+    /// <summary>EnvelopedData with AES-CBC is opened from this peer (peers.json <c>acceptCbc</c>); refused before decryption otherwise.</summary>
+    public bool AcceptCbc { get; init; }
+
     /// <summary>
     /// The encryption certificate to seal to now: of those already valid, the one issued last, so a partner that
     /// added a new certificate for rotation starts receiving under it as soon as it is valid.

@@ -87,7 +87,7 @@ internal sealed partial class InboundEnvelopeReceiver(
         OpenedEnvelope opened;
         try
         {
-            opened = _opener.Open(envelope);
+            opened = _opener.Open(envelope, caller);
         }
         catch (EnvelopeException exception)
         {

@@ -11,6 +11,10 @@ internal static class CmsParts
 
     public static byte[] GcmTag(byte[] envelope) => AuthEnveloped(envelope).Mac.GetOctets();
 
+    /// <summary>The AES-CBC ciphertext of an EnvelopedData (IV not included).</summary>
+    public static byte[] CbcCiphertext(byte[] envelope) =>
+        EnvelopedData.GetInstance(ContentInfo.GetInstance(Asn1Object.FromByteArray(envelope)).Content).EncryptedContentInfo.EncryptedContent.GetOctets();
+
     /// <summary>The content key as encrypted to the (only) recipient: AES-wrapped for ECDH, RSA-OAEP for RSA.</summary>
     public static byte[] EncryptedContentKey(byte[] envelope) =>
         RecipientInfo.GetInstance(AuthEnveloped(envelope).RecipientInfos[0]).Info switch

@@ -44,16 +44,8 @@ public sealed class EnvelopeBitFlipTests(EcFederationFixture ec, RsaFederationFi
     {
         // CBC has no integrity of its own: corrupted ciphertext reaches the SignedData parser as garbage.
         var payload = SyntheticPayloads.Json(SyntheticPayloads.Consultation(Estonia, Finland));
-        await File.WriteAllBytesAsync(_scratch.File("payload.json"), payload);
-        await OpenSsl.CmsAsync(
-            _scratch.Path, "-sign", "-binary", "-nodetach", "-md", "sha256", "-outform", "DER",
-            "-signer", ec.FileOf(Estonia, "sign.crt"), "-inkey", ec.FileOf(Estonia, "sign.key"),
-            "-in", "payload.json", "-out", "signed.der");
-        await OpenSsl.CmsAsync(
-            _scratch.Path, "-encrypt", "-binary", "-in", "signed.der", "-outform", "DER", "-out", "env.der",
-            "-aes-256-cbc", "-recip", ec.FileOf(Finland, "enc.crt"));
-
-        var envelope = await File.ReadAllBytesAsync(_scratch.File("env.der"));
+        var envelope = await OpenSsl.SignAndEncryptAsync(
+            _scratch.Path, payload, ec.FileOf(Estonia, "sign.crt"), ec.FileOf(Estonia, "sign.key"), "-aes-256-cbc", ["-recip", ec.FileOf(Finland, "enc.crt")]);
 
         AssertEveryCorruptionHandled(ec.OpenerOf(Finland), envelope, payload, seed: 5652);
     }

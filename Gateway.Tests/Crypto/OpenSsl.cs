@@ -21,6 +21,22 @@ internal static class OpenSsl
         return result;
     }
 
+    /// <summary>
+    /// What a partner with only OpenSSL sends: <c>openssl cms -sign</c> of the payload with the signer's files, then
+    /// <c>openssl cms -encrypt</c> of that signed DER, which it takes as opaque content (id-data), with the cipher and the
+    /// recipient arguments given (<c>-keyopt</c> applies to the <c>-recip</c> before it).
+    /// </summary>
+    public static async Task<byte[]> SignAndEncryptAsync(
+        string workingDirectory, byte[] payload, string signerCertificate, string signerKey, string cipher, IEnumerable<string> recipient, string digest = "sha256")
+    {
+        await File.WriteAllBytesAsync(Path.Combine(workingDirectory, "payload.json"), payload);
+        await CmsAsync(
+            workingDirectory, "-sign", "-binary", "-nodetach", "-md", digest, "-outform", "DER",
+            "-signer", signerCertificate, "-inkey", signerKey, "-in", "payload.json", "-out", "signed.der");
+        await CmsAsync(workingDirectory, ["-encrypt", "-binary", "-in", "signed.der", "-outform", "DER", "-out", "env.der", cipher, .. recipient]);
+        return await File.ReadAllBytesAsync(Path.Combine(workingDirectory, "env.der"));
+    }
+
     public static async Task<OpenSslResult> RunAsync(string workingDirectory, IEnumerable<string> arguments)
     {
         var startInfo = new ProcessStartInfo("openssl")

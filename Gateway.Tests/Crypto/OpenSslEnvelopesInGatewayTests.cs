@@ -82,16 +82,6 @@ public sealed class OpenSslEnvelopesInGatewayTests(EcFederationFixture ec, RsaFe
 
     public void Dispose() => _scratch.Dispose();
 
-    private async Task<byte[]> SignAndEncryptWithOpenSslAsync(DevFederationFixture federation, byte[] payload, string cipher, string[] recipient, string digest = "sha256")
-    {
-        await File.WriteAllBytesAsync(_scratch.File("payload.json"), payload);
-        await OpenSsl.CmsAsync(
-            _scratch.Path, "-sign", "-binary", "-nodetach", "-md", digest, "-outform", "DER",
-            "-signer", federation.FileOf(Estonia, "sign.crt"), "-inkey", federation.FileOf(Estonia, "sign.key"),
-            "-in", "payload.json", "-out", "signed.der");
-
-        // -encrypt takes the signed DER as opaque content (id-data); -keyopt applies to the -recip before it.
-        await OpenSsl.CmsAsync(_scratch.Path, ["-encrypt", "-binary", "-in", "signed.der", "-outform", "DER", "-out", "env.der", cipher, .. recipient]);
-        return await File.ReadAllBytesAsync(_scratch.File("env.der"));
-    }
+    private Task<byte[]> SignAndEncryptWithOpenSslAsync(DevFederationFixture federation, byte[] payload, string cipher, string[] recipient, string digest = "sha256") =>
+        OpenSsl.SignAndEncryptAsync(_scratch.Path, payload, federation.FileOf(Estonia, "sign.crt"), federation.FileOf(Estonia, "sign.key"), cipher, recipient, digest);
 }

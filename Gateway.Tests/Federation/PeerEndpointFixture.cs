@@ -1,12 +1,17 @@
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
+using System.Text.Json;
+using Gateway.Contracts;
 using Gateway.Contracts.Envelopes;
+using Gateway.Contracts.Peering;
 using Gateway.Crypto.DevPki;
 using Gateway.Crypto.Envelopes;
 using Gateway.Crypto.Identity;
+using Gateway.Service.Hosting;
 using Gateway.Service.Peering;
 using Gateway.Tests.Crypto;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Gateway.Tests.Federation;
 
@@ -146,6 +151,27 @@ public sealed class PeerEndpointFixture : IAsyncLifetime
         $"{RoutingHeaders.To}: {header.To}",
         $"{RoutingHeaders.MessageType}: {header.MessageType}",
         "Connection: close");
+
+    /// <summary>
+    /// Another FI-NRM of the same federation (same keys; its own ports, data folder and peers.json), for what the
+    /// fixture's node is not configured for: a changed registry, CRLs, a logger. The test disposes it.
+    /// </summary>
+    internal async Task<GatewayNode> StartAnotherFinlandAsync(
+        Func<PeerRegistryDocument, PeerRegistryDocument>? registry = null,
+        Action<GatewayNodeOptions>? configure = null,
+        Action<IServiceCollection>? replaceServices = null)
+    {
+        var folder = Path.Combine(Federation.Directory, "finland-" + Guid.NewGuid().ToString("N")[..8]);
+        var ports = FreePorts.FindBase(2);
+        var document = Federation.Dev.RegistryFor(Finland);
+        document = document with { Self = document.Self with { PeerPort = ports, InternalPort = ports + 1 } };
+        var options = GatewayNodeOptions.FromDevPki(Federation.Pki, Finland, folder);
+        options.Node.PeersFile = Path.Combine(folder, "peers.json");
+        options.PeerEndpoint.MaxEnvelopeBytes = MaxEnvelopeBytes;
+        configure?.Invoke(options);
+        await File.WriteAllBytesAsync(options.Node.PeersFile, JsonSerializer.SerializeToUtf8Bytes(registry?.Invoke(document) ?? document, GatewayJson.Indented));
+        return await GatewayNode.StartAsync(options, replaceServices);
+    }
 
     /// <summary>An envelope payload from <paramref name="from"/> to FI-NRM, created now.</summary>
     internal static EnvelopePayload PayloadFrom(string from, DateTimeOffset? createdAt = null)

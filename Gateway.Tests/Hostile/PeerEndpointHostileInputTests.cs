@@ -4,8 +4,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using System.Text.Json;
-using Gateway.Contracts;
 using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Peering;
 using Gateway.Crypto;
@@ -14,7 +12,6 @@ using Gateway.Crypto.Cms;
 using Gateway.Crypto.DevPki;
 using Gateway.Crypto.Envelopes;
 using Gateway.Crypto.Identity;
-using Gateway.Service.Hosting;
 using Gateway.Service.Peering;
 using Gateway.Tests.Crypto;
 using Gateway.Tests.Federation;
@@ -484,23 +481,12 @@ public sealed class PeerEndpointHostileInputTests(PeerEndpointFixture node, ITes
         return $"{run.Failures.Count} of {run.Answers.Values.Sum()} mutations (seed {seed}) were not refused with a coded 4xx; bytes in {folder}:{Environment.NewLine}{string.Join(Environment.NewLine, failures)}";
     }
 
-    private async Task<GatewayNode> StartFinlandAlsoPinningAsync(X509Certificate2 estonianSigningCertificate, IReadOnlyList<string>? crlFiles = null)
+    private Task<GatewayNode> StartFinlandAlsoPinningAsync(X509Certificate2 estonianSigningCertificate, IReadOnlyList<string>? crlFiles = null)
     {
-        var folder = Path.Combine(node.Federation.Directory, "hostile-" + Guid.NewGuid().ToString("N")[..8]);
-        var ports = FreePorts.FindBase(2);
-        var registry = node.Federation.Dev.RegistryFor(Finland);
         var pin = new PeerCertificateDocument { Certificate = estonianSigningCertificate.ExportCertificatePem(), Pin = SpkiPin.Of(estonianSigningCertificate) };
-        registry = registry with
-        {
-            Self = registry.Self with { PeerPort = ports, InternalPort = ports + 1 },
-            Peers = [.. registry.Peers.Select(peer => peer.Id == Estonia ? peer with { Signing = [.. peer.Signing, pin] } : peer)],
-        };
-        var options = GatewayNodeOptions.FromDevPki(node.Federation.Pki, Finland, folder);
-        options.Node.PeersFile = Path.Combine(folder, "peers.json");
-        options.PeerEndpoint.MaxEnvelopeBytes = PeerEndpointFixture.MaxEnvelopeBytes;
-        options.Node.CrlFiles = [.. crlFiles ?? []];
-        await File.WriteAllBytesAsync(options.Node.PeersFile, JsonSerializer.SerializeToUtf8Bytes(registry, GatewayJson.Indented));
-        return await GatewayNode.StartAsync(options);
+        return node.StartAnotherFinlandAsync(
+            registry => registry with { Peers = [.. registry.Peers.Select(peer => peer.Id == Estonia ? peer with { Signing = [.. peer.Signing, pin] } : peer)] },
+            options => options.Node.CrlFiles = [.. crlFiles ?? []]);
     }
 
     /// <summary>Encrypted to FI-NRM's encryption certificate (both FI-NRM nodes of these tests hold its key).</summary>
