@@ -36,6 +36,12 @@ public static class EnvelopeErrorCodes
 
     public const string CertificateRevoked = "CERTIFICATE_REVOKED";
 
+    /// <summary>
+    /// The CRL that applies to the certificate's issuer is past its nextUpdate and the node's grace period: whether the
+    /// certificate is revoked is not known, so it is refused until a current CRL is configured.
+    /// </summary>
+    public const string RevocationUnknown = "REVOCATION_UNKNOWN";
+
     /// <summary>The certificate does not chain to the configured trust anchor.</summary>
     public const string ChainInvalid = "CHAIN_INVALID";
 

@@ -58,9 +58,9 @@ public sealed class CertificateValidator(TimeProvider time, CrlStore crls)
         var warnings = new List<string>();
         for (var i = 0; i < elements.Count - 1; i++)
         {
-            if (crls.Check(elements[i], elements[i + 1], now, warnings) is { } revoked)
+            if (crls.Check(elements[i], elements[i + 1], now, warnings) is { } revocation)
             {
-                return Fail(revoked, $"certificate {elements[i].Subject} (serial {elements[i].SerialNumber}) is revoked");
+                return Fail(revocation.Code, revocation.Reason);
             }
         }
 

@@ -93,8 +93,12 @@ public sealed class DevCertificateAuthority : IDisposable
         };
     }
 
-    /// <summary>A DER CRL revoking <paramref name="revoked"/>, valid from <paramref name="thisUpdate"/> to <paramref name="nextUpdate"/>.</summary>
-    public byte[] CreateCrl(IEnumerable<X509Certificate2> revoked, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate)
+    /// <summary>A DER CRL revoking <paramref name="revoked"/>, valid from <paramref name="thisUpdate"/> to <paramref name="nextUpdate"/>, numbered one above the last.</summary>
+    public byte[] CreateCrl(IEnumerable<X509Certificate2> revoked, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate) =>
+        CreateCrl(revoked, thisUpdate, nextUpdate, _crlNumber + 1);
+
+    /// <summary>The same with the CRLNumber given, to make CRLs that arrive out of order or share a number.</summary>
+    public byte[] CreateCrl(IEnumerable<X509Certificate2> revoked, DateTimeOffset thisUpdate, DateTimeOffset nextUpdate, BigInteger crlNumber)
     {
         var builder = new CertificateRevocationListBuilder();
         foreach (var certificate in revoked)
@@ -102,8 +106,8 @@ public sealed class DevCertificateAuthority : IDisposable
             builder.AddEntry(certificate, thisUpdate);
         }
 
-        _crlNumber++;
-        return builder.Build(Certificate, _crlNumber, nextUpdate, HashAlgorithmName.SHA256, thisUpdate: thisUpdate);
+        _crlNumber = BigInteger.Max(_crlNumber, crlNumber);
+        return builder.Build(Certificate, crlNumber, nextUpdate, HashAlgorithmName.SHA256, thisUpdate: thisUpdate);
     }
 
     public void Dispose()

@@ -1,3 +1,4 @@
+using Gateway.Crypto.Certificates;
 using Gateway.Crypto.DevPki;
 
 namespace Gateway.Service.Node;
@@ -43,10 +44,18 @@ public sealed class NodeOptions
     public List<CertificateKeyFiles> AdditionalDecryptionKeys { get; set; } = [];
 
     /// <summary>
-    /// CRLs of the partners' CAs (DER or PEM), read at start. With none, revocation is not checked; with some, a
-    /// certificate whose issuer has no CRL here, or whose CRL is past its nextUpdate, is an operator warning (DESIGN §2).
+    /// CRLs of the partners' CAs (DER or PEM), read at start and again whenever a file changes (<see cref="CrlWatcher"/>).
+    /// With none, revocation is not checked; with some, for each issuer the newest CRL applies, a certificate whose issuer
+    /// has no CRL here is an operator warning, and one whose CRL is past its nextUpdate too (DESIGN §2, §17) until
+    /// <see cref="CrlGracePeriod"/> runs out.
     /// </summary>
     public List<string> CrlFiles { get; set; } = [];
+
+    /// <summary>
+    /// How long past its nextUpdate a CRL still applies, with operators alerted; then its issuer's certificates are
+    /// refused (REVOCATION_UNKNOWN) until a current CRL is configured. Between zero and <see cref="NodeOptionsValidator.MaxCrlGracePeriod"/>.
+    /// </summary>
+    public TimeSpan CrlGracePeriod { get; set; } = CrlStore.DefaultGracePeriod;
 
     /// <summary>Server certificate of the internal listener, issued by the organisation's internal CA.</summary>
     public string InternalTlsCertificateFile { get; set; } = string.Empty;

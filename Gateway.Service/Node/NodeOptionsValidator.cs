@@ -5,6 +5,9 @@ namespace Gateway.Service.Node;
 /// <summary>Stops a node at start with the name of the setting that is wrong.</summary>
 internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
 {
+    /// <summary>Longer would let a CRL the issuer has replaced days ago hide the revocations of those days.</summary>
+    public static readonly TimeSpan MaxCrlGracePeriod = TimeSpan.FromDays(7);
+
     public ValidateOptionsResult Validate(string? name, NodeOptions options)
     {
         var problems = new OptionsProblems(NodeOptions.Section);
@@ -23,7 +26,13 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         for (var i = 0; i < options.CrlFiles.Count; i++)
         {
             problems.RequireFile(options.CrlFiles[i], $"{nameof(options.CrlFiles)}:{i}");
+            if (File.Exists(options.CrlFiles[i]) && CrlFiles.Problem(options.CrlFiles[i]) is { } problem)
+            {
+                problems.Check(false, $"{nameof(options.CrlFiles)}:{i}", $"holds no CRL this node can use: {problem}");
+            }
         }
+
+        problems.Check(options.CrlGracePeriod >= TimeSpan.Zero && options.CrlGracePeriod <= MaxCrlGracePeriod, nameof(options.CrlGracePeriod), $"must be between 00:00:00 and {MaxCrlGracePeriod:c}");
 
         for (var i = 0; i < options.AdditionalDecryptionKeys.Count; i++)
         {

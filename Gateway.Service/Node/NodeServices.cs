@@ -14,9 +14,10 @@ public static class NodeServices
         services.AddSingleton<IValidateOptions<NodeOptions>, NodeOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(provider => NodeIdentity.Load(provider.GetRequiredService<IOptions<NodeOptions>>().Value));
-        services.AddSingleton(provider => new CertificateValidator(
-            provider.GetRequiredService<TimeProvider>(),
-            new CrlStore(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CrlFiles.Select(CrlFile.Read))));
+        services.AddSingleton(provider => new CrlFiles(provider.GetRequiredService<IOptions<NodeOptions>>().Value.CrlFiles));
+        services.AddSingleton(provider => new CrlStore(provider.GetRequiredService<CrlFiles>().Lists, provider.GetRequiredService<IOptions<NodeOptions>>().Value.CrlGracePeriod));
+        services.AddSingleton(provider => new CertificateValidator(provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<CrlStore>()));
+        services.AddHostedService<CrlWatcher>();
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, NodeListeners>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.AspNetCore.Routing.MatcherPolicy, ListenerRouting.ListenerMatcherPolicy>());
 

@@ -186,7 +186,7 @@ internal sealed partial class InboundEnvelopeReceiver(
     {
         EnvelopeErrorCodes.Malformed => 400,
         EnvelopeErrorCodes.UnknownSigner or EnvelopeErrorCodes.SignerNotPinned or EnvelopeErrorCodes.SignerMismatch
-            or EnvelopeErrorCodes.CertificateExpired or EnvelopeErrorCodes.CertificateNotYetValid or EnvelopeErrorCodes.CertificateRevoked
+            or EnvelopeErrorCodes.CertificateExpired or EnvelopeErrorCodes.CertificateNotYetValid or EnvelopeErrorCodes.CertificateRevoked or EnvelopeErrorCodes.RevocationUnknown
             or EnvelopeErrorCodes.ChainInvalid or EnvelopeErrorCodes.KeyUsageInvalid => 403,
         _ => 422,
     };

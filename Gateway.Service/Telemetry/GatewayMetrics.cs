@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Gateway.Crypto.Certificates;
 using Gateway.Service.Node;
 using Gateway.Service.Referrals;
 
@@ -9,7 +10,8 @@ namespace Gateway.Service.Telemetry;
 /// <summary>
 /// The node's OpenTelemetry instruments (DESIGN §10), scraped by Prometheus at /metrics: deliveries by peer and
 /// outcome, accept→receipt latency, queue depth and the oldest undelivered message per peer, circuit state, days to
-/// certificate expiry. Tags are peer ids, states and roles: never a message id, never content.
+/// certificate expiry, time left before a stale CRL refuses its issuer's certificates. Tags are peer ids, states, roles and CA names:
+/// never a message id, never content.
 /// </summary>
 public sealed class GatewayMetrics : IDisposable
 {
@@ -26,8 +28,9 @@ public sealed class GatewayMetrics : IDisposable
     private volatile IReadOnlyList<BrokerQueueView> _brokerQueues = [];
     private DateTimeOffset _queuesAt;
 
-    public GatewayMetrics(IMeterFactory meters, NodeIdentity identity, TimeProvider time, GatewayMeterName name)
+    public GatewayMetrics(IMeterFactory meters, NodeIdentity identity, TimeProvider time, GatewayMeterName name, CrlStore crls)
     {
+        ArgumentNullException.ThrowIfNull(crls);
         ArgumentNullException.ThrowIfNull(meters);
         ArgumentNullException.ThrowIfNull(identity);
         ArgumentNullException.ThrowIfNull(name);
@@ -51,6 +54,9 @@ public sealed class GatewayMetrics : IDisposable
             description: "Circuit breaker per peer: 0 closed, 1 half-open, 2 open");
         _meter.CreateObservableGauge("gateway_certificate_days_left", () => Certificates(identity, time.GetUtcNow()),
             unit: "d", description: "Days until each certificate expires: this node's and every peer's, by role");
+        _meter.CreateObservableGauge("gateway_crl_time_to_refusal", () => crls.NewestPerIssuer().Select(crl =>
+            new Measurement<double>(Math.Round((crls.RefusedFrom(crl) - time.GetUtcNow()).TotalSeconds), new KeyValuePair<string, object?>("issuer", crl.Issuer))),
+            unit: "s", description: "Until each CRL issuer's certificates are refused for want of a current CRL (nextUpdate plus the grace period); negative once they are");
     }
 
     public void RecordAttempt(string peerId, DeliveryState outcome) =>

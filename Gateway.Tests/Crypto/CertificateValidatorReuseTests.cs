@@ -44,11 +44,4 @@ public sealed class CertificateValidatorReuseTests(EcFederationFixture ec)
 
         Assert.Equal(EnvelopeErrorCodes.CertificateExpired, result.FailureCode);
     }
-
-    private sealed class MovableTime(DateTimeOffset now) : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = now;
-
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
 }
