@@ -11,15 +11,21 @@ namespace Gateway.Service.Node;
 /// The node's two doors (DESIGN §10): the mutual-TLS peer listener and the internal listener, on the ports of
 /// <see cref="NodeIdentity"/>. Endpoints pin themselves to one of them with <see cref="ListenerRouting.RequireListener{TBuilder}"/>.
 /// </summary>
-internal sealed class NodeListeners(NodeIdentity identity, CertificateValidator validator, IOptions<NodeOptions> options) : IConfigureOptions<KestrelServerOptions>
+internal sealed partial class NodeListeners(NodeIdentity identity, CertificateValidator validator, IOptions<NodeOptions> options, ILogger<NodeListeners> logger) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions kestrel)
     {
         kestrel.AddServerHeader = false;
         kestrel.Limits.MinRequestBodyDataRate = new MinDataRate(bytesPerSecond: 1024, gracePeriod: TimeSpan.FromSeconds(10));
         kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
-        var address = IPAddress.Parse(options.Value.BindAddress);
-        kestrel.Listen(address, identity.PeerPort, listen => listen.UseHttps(https =>
+        var settings = options.Value;
+        if (settings.BindAddress is { } legacy && settings.InternalBindAddress is null && !IPAddress.IsLoopback(IPAddress.Parse(legacy)))
+        {
+            LogInternalStaysOnLoopback(logger, legacy);
+        }
+
+        // Each door its own address (DESIGN §10): the internal listener is never opened just because the peer one is.
+        kestrel.Listen(IPAddress.Parse(settings.PeerListenerAddress), identity.PeerPort, listen => listen.UseHttps(https =>
         {
             https.ServerCertificate = identity.Tls;
             https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
@@ -31,7 +37,7 @@ internal sealed class NodeListeners(NodeIdentity identity, CertificateValidator 
             https.ClientCertificateValidation = (certificate, _, _) =>
                 identity.Peers.Peers.Any(peer => validator.ChainsTo(certificate, peer.TrustAnchor));
         }));
-        kestrel.Listen(address, identity.InternalPort, listen => listen.UseHttps(https =>
+        kestrel.Listen(IPAddress.Parse(settings.InternalListenerAddress), identity.InternalPort, listen => listen.UseHttps(https =>
         {
             https.ServerCertificate = identity.InternalTls;
             https.SslProtocols = SslProtocols.Tls12 | SslProtocols.Tls13;
@@ -43,4 +49,7 @@ internal sealed class NodeListeners(NodeIdentity identity, CertificateValidator 
             https.ClientCertificateValidation = (_, _, _) => true;
         }));
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Gateway:BindAddress ({Address}) now binds only the peer listener; the internal listener stays on loopback unless Gateway:InternalBindAddress is set")]
+    private static partial void LogInternalStaysOnLoopback(ILogger logger, string address);
 }

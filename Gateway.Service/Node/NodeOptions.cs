@@ -11,6 +11,8 @@ public sealed class NodeOptions
 {
     public const string Section = "Gateway";
 
+    private const string Loopback = "127.0.0.1";
+
     public string NodeId { get; set; } = string.Empty;
 
     /// <summary>This node's peers.json (DESIGN §2).</summary>
@@ -68,8 +70,26 @@ public sealed class NodeOptions
     /// <summary>32-byte key that encrypts the node's own copy of what it sent; created (owner-only) when missing.</summary>
     public string ContentKeyFile { get; set; } = string.Empty;
 
-    /// <summary>Address both listeners bind to. Loopback by default; a firewall should expose only the peer port.</summary>
-    public string BindAddress { get; set; } = "127.0.0.1";
+    /// <summary>
+    /// The former single address of both listeners; now the peer listener's when <see cref="PeerBindAddress"/> is unset.
+    /// It no longer moves the internal listener, which stays on <see cref="InternalBindAddress"/>.
+    /// </summary>
+    public string? BindAddress { get; set; }
+
+    /// <summary>Address of the mutual-TLS listener partners reach (DESIGN §10): unset, <see cref="BindAddress"/>, else loopback.</summary>
+    public string? PeerBindAddress { get; set; }
+
+    /// <summary>
+    /// Address of the internal listener (/api, /ops, /metrics, /health): unset, loopback. Set it deliberately, to an
+    /// address only the organisation reaches, or to 0.0.0.0 where a network policy keeps partners out (a container).
+    /// </summary>
+    public string? InternalBindAddress { get; set; }
+
+    /// <summary>Where the peer listener binds.</summary>
+    internal string PeerListenerAddress => PeerBindAddress ?? BindAddress ?? Loopback;
+
+    /// <summary>Where the internal listener binds.</summary>
+    internal string InternalListenerAddress => InternalBindAddress ?? Loopback;
 
     /// <summary>Mutual-TLS listener for partners; 0 takes the port from peers.json.</summary>
     public int PeerPort { get; set; }

@@ -40,7 +40,11 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
             problems.RequireFile(options.AdditionalDecryptionKeys[i].KeyFile, $"{nameof(options.AdditionalDecryptionKeys)}:{i}:KeyFile");
         }
 
-        problems.Check(System.Net.IPAddress.TryParse(options.BindAddress, out _), nameof(options.BindAddress), "is not an IP address");
+        problems.Check(options.BindAddress is null || System.Net.IPAddress.TryParse(options.BindAddress, out _), nameof(options.BindAddress), "is not an IP address");
+        problems.Check(options.PeerBindAddress is null || System.Net.IPAddress.TryParse(options.PeerBindAddress, out _), nameof(options.PeerBindAddress), "is not an IP address");
+        problems.Check(options.InternalBindAddress is null || System.Net.IPAddress.TryParse(options.InternalBindAddress, out _), nameof(options.InternalBindAddress), "is not an IP address");
+        problems.Check(options.BindAddress is null || options.PeerBindAddress is null || options.BindAddress == options.PeerBindAddress,
+            nameof(options.BindAddress), $"differs from {nameof(options.PeerBindAddress)}, whose former name it is: set {nameof(options.PeerBindAddress)} only");
         problems.Check(
             options.PeerPort is >= 0 and <= 65535 && options.InternalPort is >= 0 and <= 65535 && (options.PeerPort == 0 || options.PeerPort != options.InternalPort),
             $"{nameof(options.PeerPort)}/{nameof(options.InternalPort)}", "must be distinct ports");
