@@ -5,8 +5,7 @@ using Gateway.Crypto.DevPki;
 using Gateway.Crypto.Receipts;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
-
-using Gateway.Tests.Persistence;
+using Gateway.Testing.Persistence;
 
 namespace Gateway.Tests.Faults;
 

@@ -6,6 +6,7 @@ using Gateway.Service.Delivery;
 using Gateway.Service.Inbox;
 using Gateway.Service.Referrals;
 using Gateway.Service.Telemetry;
+using Gateway.Testing.Persistence;
 
 namespace Gateway.Tests.Persistence;
 

@@ -6,6 +6,7 @@ using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
+using Gateway.Testing.Repository;
 using Gateway.Tests.Federation;
 
 namespace Gateway.Tests.Referrals;
@@ -266,7 +267,7 @@ public sealed class CaseworkerFlowTests
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var estonia = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         await federation.StartAsync(federation.OptionsFor("FI-NRM"));
-        var example = Path.Combine(RepositoryRoot(), "docs", "examples", "AnonymousConsultation.json");
+        var example = RepositoryRoot.PathOf("docs", "examples", "AnonymousConsultation.json");
 
         var accepted = await estonia.SendAsync(new SendMessageRequest
         {
@@ -294,17 +295,6 @@ public sealed class CaseworkerFlowTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("REQUEST_INVALID", JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
         Assert.DoesNotContain("SYNTHETIC-Anna", text);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above the test binaries");
     }
 
     private static SendMessageRequest Referral(string recipient, Guid consent) => new()

@@ -8,12 +8,12 @@ using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Gateway.Tests.Persistence;
+namespace Gateway.Testing.Persistence;
 
 /// <summary>
-/// One node's database and the stores of its features, as a test reaches them: from a running node's services, or
-/// made over a database of the test's own. The two writes that combine several features' rows are committed as the
-/// product commits them (a unit of work).
+/// One node's database and the stores of its features, as a test or a benchmark reaches them: from a running node's
+/// services, or made over a database of the caller's own (also a running node's, read from outside). The two writes
+/// that combine several features' rows are committed as the product commits them (a unit of work).
 /// </summary>
 public sealed class NodeStores(Database database, DeliveryStore delivery, bool ownsDatabase = false) : IAsyncDisposable
 {
@@ -36,11 +36,11 @@ public sealed class NodeStores(Database database, DeliveryStore delivery, bool o
     public static NodeStores Of(IServiceProvider services) =>
         new(services.GetRequiredService<Database>(), services.GetRequiredService<DeliveryStore>());
 
-    /// <summary>Stores over a database of the test's own; <paramref name="maxGroupedWrites"/> 1 switches group commit off.</summary>
-    public static NodeStores Create(StorageProvider provider, string connectionString, int maxGroupedWrites = Database.MaxGroupedWrites)
+    /// <summary>Stores over a database of the caller's own, grouping writes as the product does.</summary>
+    public static NodeStores Create(StorageProvider provider, string connectionString)
     {
-        var database = new Database(provider, connectionString, [AuditServices.Trail()], maxGroupedWrites);
-        return new NodeStores(database, new DeliveryStore(database, maxGroupedWrites), ownsDatabase: true);
+        var database = new Database(provider, connectionString, [AuditServices.Trail()]);
+        return new NodeStores(database, new DeliveryStore(database), ownsDatabase: true);
     }
 
     /// <summary>Closes the database when these stores made it (<see cref="Create"/>), never a running node's.</summary>

@@ -1,18 +1,21 @@
 using System.Diagnostics;
 using System.Net.Sockets;
-using Gateway.Tests.Infrastructure;
+using Gateway.Testing.Repository;
+using Gateway.Testing.Scripts;
 
-namespace Gateway.Tests.Faults;
+namespace Gateway.Testing.Services;
 
 /// <summary>The project's own scripts in <c>deploy/local/</c> that start and stop RabbitMQ and PostgreSQL (DESIGN §12).</summary>
-internal static class LocalServices
+public static class LocalServices
 {
-    public static string RepositoryRoot => BashScript.RepositoryRoot;
-
-    public static string Script(string name) => Path.Combine(RepositoryRoot, "deploy", "local", name);
+    public static string Script(string name) => RepositoryRoot.PathOf("deploy", "local", name);
 
     /// <summary>Runs <c>bash deploy/local/SCRIPT ARGS</c>; returns its exit code and everything it printed.</summary>
-    public static async Task<(int ExitCode, string Output)> RunAsync(string script, TimeSpan timeout, params string[] arguments)
+    public static Task<(int ExitCode, string Output)> RunAsync(string script, TimeSpan timeout, params string[] arguments) =>
+        RunAsync(script, timeout, arguments, CancellationToken.None);
+
+    /// <inheritdoc cref="RunAsync(string, TimeSpan, string[])"/>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string script, TimeSpan timeout, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
         var path = Script(script);
         if (!File.Exists(path))
@@ -20,23 +23,27 @@ internal static class LocalServices
             throw new InvalidOperationException($"{path} is missing");
         }
 
-        var result = await BashScript.RunAsync(path, timeout, arguments);
+        var result = await BashScript.RunAsync(path, timeout, arguments, cancellationToken);
         return (result.ExitCode, result.Output + result.Error);
     }
 
     /// <summary>Runs a script command that must succeed.</summary>
-    public static async Task<string> RequireAsync(string script, TimeSpan timeout, params string[] arguments)
+    public static Task<string> RequireAsync(string script, TimeSpan timeout, params string[] arguments) =>
+        RequireAsync(script, timeout, arguments, CancellationToken.None);
+
+    /// <inheritdoc cref="RequireAsync(string, TimeSpan, string[])"/>
+    public static async Task<string> RequireAsync(string script, TimeSpan timeout, IReadOnlyList<string> arguments, CancellationToken cancellationToken)
     {
-        var (exitCode, output) = await RunAsync(script, timeout, arguments);
+        var (exitCode, output) = await RunAsync(script, timeout, arguments, cancellationToken);
         return exitCode == 0
             ? output
             : throw new InvalidOperationException($"{script} {string.Join(' ', arguments)} exited with {exitCode}:\n{output}");
     }
 
     /// <summary>The <c>export NAME=value</c> lines a script's <c>env</c> command prints, as a dictionary.</summary>
-    public static async Task<IReadOnlyDictionary<string, string>> EnvironmentOfAsync(string script)
+    public static async Task<IReadOnlyDictionary<string, string>> EnvironmentOfAsync(string script, CancellationToken cancellationToken = default)
     {
-        var output = await RequireAsync(script, TimeSpan.FromSeconds(30), "env");
+        var output = await RequireAsync(script, TimeSpan.FromSeconds(30), ["env"], cancellationToken);
         return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Where(line => line.StartsWith("export ", StringComparison.Ordinal) && line.Contains('=', StringComparison.Ordinal))
             .Select(line => line["export ".Length..].Split('=', 2))

@@ -2,20 +2,22 @@ using System.Globalization;
 using RabbitMQ.Client;
 using RabbitMQ.Client.Exceptions;
 
-namespace Gateway.Tests.Faults;
+namespace Gateway.Testing.Broker;
 
 /// <summary>
-/// Removes what a scenario's nodes declared on the broker under the scenario's own prefix (the delivery queues with
-/// their exchanges, and the exchange inbound events are published to), so runs do not pile them up.
+/// Removes what a run's nodes declared on the broker under the run's own prefix (the delivery queues with their
+/// exchanges, and the exchange inbound events are published to), so runs do not pile them up.
 /// </summary>
-internal static class BrokerQueues
+public static class BrokerQueues
 {
+    /// <param name="broker">The broker (credentials and virtual host; its host and port when <paramref name="clusterNodes"/> is empty).</param>
+    /// <param name="clusterNodes">The <c>host:port</c> of each node of a cluster (RABBITMQ_CLUSTER_NODES), or none for a single broker.</param>
+    /// <param name="prefix">The queue prefix the nodes ran with (<c>Gateway__QueuePrefix</c>).</param>
+    /// <param name="nodeIds">Every node of the run: each one's delivery queue per peer is deleted.</param>
     public static async Task DeleteAsync(Uri broker, IReadOnlyList<string> clusterNodes, string prefix, IReadOnlyList<string> nodeIds)
     {
         var factory = new ConnectionFactory { Uri = broker, RequestedConnectionTimeout = TimeSpan.FromSeconds(5) };
-        var endpoints = clusterNodes.Count == 0
-            ? [new AmqpTcpEndpoint(broker.Host, broker.Port)]
-            : clusterNodes.Select(node => node.Split(':')).Select(parts => new AmqpTcpEndpoint(parts[0], int.Parse(parts[1], CultureInfo.InvariantCulture))).ToList();
+        var endpoints = clusterNodes.Count == 0 ? [new AmqpTcpEndpoint(broker.Host, broker.Port)] : clusterNodes.Select(Endpoint).ToList();
         await using var connection = await factory.CreateConnectionAsync(endpoints);
         foreach (var nodeId in nodeIds)
         {
@@ -28,6 +30,14 @@ internal static class BrokerQueues
                 await DeleteAsync(connection, queue: false, name);
             }
         }
+    }
+
+    private static AmqpTcpEndpoint Endpoint(string node)
+    {
+        var parts = node.Split(':');
+        return parts.Length == 2 && int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
+            ? new AmqpTcpEndpoint(parts[0], port)
+            : throw new ArgumentException($"cluster node '{node}' is not host:port", nameof(node));
     }
 
     private static async Task DeleteAsync(IConnection connection, bool queue, string name)
