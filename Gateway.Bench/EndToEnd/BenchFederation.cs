@@ -121,7 +121,8 @@ internal sealed class BenchFederation : IAsyncDisposable
     }
 
     /// <summary>The node's database and stores, read from outside (the bench writes nothing).</summary>
-    public NodeStores OpenStores(string nodeId) => NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId]);
+    public NodeStores OpenStores(string nodeId) =>
+        NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId], DevPkiLayout.KeyEncryptionKeyFile(Pki, nodeId));
 
     public async ValueTask DisposeAsync()
     {

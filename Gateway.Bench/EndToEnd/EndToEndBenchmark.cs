@@ -139,7 +139,7 @@ internal static class EndToEndBenchmark
         await using var command = federation.DatabaseOf(BenchFederation.Sender).CreateCommand("SELECT message_id FROM outbound_messages WHERE envelope IS NOT NULL LIMIT 1");
         var id = (string?)await command.ExecuteScalarAsync(cancellationToken);
         await using var stores = federation.OpenStores(BenchFederation.Sender);
-        return id is null ? 0 : (await stores.Sent.GetAsync(Guid.Parse(id), cancellationToken))?.Envelope?.Length ?? 0;
+        return id is null ? 0 : (await stores.SentEnvelopeAsync(Guid.Parse(id), cancellationToken))?.Length ?? 0;
     }
 
     private static async Task<string> BrokerVersionAsync(Uri broker, CancellationToken cancellationToken)

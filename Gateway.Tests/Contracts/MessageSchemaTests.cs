@@ -145,8 +145,10 @@ public sealed class MessageSchemaTests
     {
         // type, dotted path to set (or to remove, when the JSON is empty), its JSON, how the expected problem starts
         // (location, then keyword), and a value of the body that no problem may repeat
-        { MessageTypes.AnonymousConsultation, "prs_FirstName", "\"SYNTHETIC-Leak\"", "/prs_FirstName:", "SYNTHETIC-Leak" },
-        { MessageTypes.ReferralRequest, "child.guardian.nickname", "\"SYNTHETIC-Nick\"", "/child/guardian/nickname:", "SYNTHETIC-Nick" },
+        { MessageTypes.AnonymousConsultation, "prs_FirstName", "\"SYNTHETIC-Leak\"", "/prs_FirstName: is not a field", "SYNTHETIC-Leak" },
+        { MessageTypes.ReferralRequest, "child.guardian.nickname", "\"SYNTHETIC-Nick\"", "/child/guardian: has a property that is not a field", "SYNTHETIC-Nick" },
+        // A property name that is not the catalogue's is the caller's own text (here a name): only its parent is named.
+        { MessageTypes.ReferralRequest, "child.SYNTHETIC-Kalju Kask", "\"x\"", "/child: has a property that is not a field", "Kalju" },
         { MessageTypes.AdmissionDecision, "reasonCode", "\"NotInJurisdiction\"", "/reasonCode: enum", "NotInJurisdiction" },
         { MessageTypes.ReferralRequest, "vic_TypeOfExploitation", "[\"ForcedBegging\", \"PettyTheft\"]", "/vic_TypeOfExploitation/1: enum", "PettyTheft" },
         { MessageTypes.ReferralRequest, "prs_Birthdate", "\"01.01.2014\"", "/prs_Birthdate: format", "01.01.2014" },

@@ -164,7 +164,8 @@ internal sealed class FaultFederation : IAsyncDisposable
     }
 
     /// <summary>A store on <paramref name="nodeId"/>'s database, to check from outside what the node did.</summary>
-    public NodeStores OpenStore(string nodeId) => NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId]);
+    public NodeStores OpenStore(string nodeId) =>
+        NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId], DevPkiLayout.KeyEncryptionKeyFile(Pki, nodeId));
 
     /// <summary>The lines of every process's logs that mention <paramref name="text"/>.</summary>
     public IEnumerable<string> LogLinesWith(string text) => _processes.SelectMany(process => process.LinesWith(text));

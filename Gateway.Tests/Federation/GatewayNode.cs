@@ -103,7 +103,7 @@ internal sealed class GatewayNode : IAsyncDisposable
         }, idempotencyKey);
 
     /// <summary>Records a consent for the recipients and categories given, valid for a day, and returns its id.</summary>
-    public async Task<Guid> RecordConsentAsync(string[] recipients, string[] categories, string givenBy = "Subject", bool minor = false, bool childHeard = false, string[]? purposes = null)
+    public async Task<Guid> RecordConsentAsync(string[] recipients, string[] categories, string givenBy = "Subject", bool minor = false, bool childHeard = false, string[]? purposes = null, string? conversationId = null)
     {
         using var response = await Api.PostAsJsonAsync("/api/v1/consents", new
         {
@@ -114,6 +114,7 @@ internal sealed class GatewayNode : IAsyncDisposable
             scope = new { recipients, purposes = purposes ?? ["Assistance"], categories },
             validUntil = DateTimeOffset.UtcNow.AddDays(1),
             evidenceRef = "SYNTHETIC-FORM-1",
+            conversationId,
         }, ApiJson);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
