@@ -1,6 +1,10 @@
 using System.Globalization;
 using Gateway.Crypto.DevPki;
 using Gateway.Service.Persistence;
+using Gateway.Testing.Broker;
+using Gateway.Testing.Nodes;
+using Gateway.Testing.Persistence;
+using Gateway.Testing.Ports;
 using Npgsql;
 
 namespace Gateway.Bench.EndToEnd;
@@ -15,15 +19,14 @@ internal sealed class BenchFederation : IAsyncDisposable
     public const string Sender = "EE-SKA";
     public const string Receiver = "FI-NRM";
 
-
-    private readonly LocalServices _services;
+    private readonly BenchServices _services;
     private readonly Dictionary<string, string> _databases;
     private readonly Dictionary<string, string> _connectionStrings;
     private readonly Dictionary<string, GatewayNodeProcess> _nodes = [];
     private readonly Dictionary<string, NpgsqlDataSource> _dataSources;
     private readonly bool _keep;
 
-    private BenchFederation(LocalServices services, string directory, int basePort, string run, Dictionary<string, string> databases, Dictionary<string, string> connectionStrings, bool keep)
+    private BenchFederation(BenchServices services, string directory, int basePort, string run, Dictionary<string, string> databases, Dictionary<string, string> connectionStrings, bool keep)
     {
         _services = services;
         Directory = directory;
@@ -49,7 +52,7 @@ internal sealed class BenchFederation : IAsyncDisposable
 
     public GatewayNodeProcess Node(string nodeId) => _nodes[nodeId];
 
-    public static async Task<BenchFederation> CreateAsync(LocalServices services, bool keep, CancellationToken cancellationToken)
+    public static async Task<BenchFederation> CreateAsync(BenchServices services, bool keep, CancellationToken cancellationToken)
     {
         var run = Guid.NewGuid().ToString("N");
         var directory = Path.Combine(Path.GetTempPath(), "gateway-bench-e2e-" + run);
@@ -81,7 +84,7 @@ internal sealed class BenchFederation : IAsyncDisposable
     {
         foreach (var nodeId in NodeIds)
         {
-            var environment = new Dictionary<string, string>
+            var environment = new Dictionary<string, string?>
             {
                 ["RABBITMQ_URI"] = _services.RabbitMq.ToString(),
                 ["POSTGRES_CONNECTION"] = _connectionStrings[nodeId],
@@ -98,19 +101,28 @@ internal sealed class BenchFederation : IAsyncDisposable
 
             var data = Path.Combine(Directory, "data", nodeId);
             System.IO.Directory.CreateDirectory(data);
-            _nodes[nodeId] = GatewayNodeProcess.Start(nodeId, ["run", "--pki", Pki, "--node", nodeId, "--data-dir", data], environment,
-                Path.Combine(Directory, $"{nodeId}.log"));
+            _nodes[nodeId] = new GatewayNodeProcess(new GatewayNodeProcessOptions
+            {
+                Name = nodeId,
+                NodeId = nodeId,
+                Pki = Pki,
+                InternalPort = InternalPortOf(nodeId),
+                Arguments = ["run", "--pki", Pki, "--node", nodeId, "--data-dir", data],
+                Environment = environment,
+                LogDirectory = Directory,
+                RunBy = "bench",
+
+                // Buffered: the nodes' logging is part of what the run measures, this tool's writing of it is not.
+                FlushEachLine = false,
+            });
         }
 
-        foreach (var nodeId in NodeIds)
-        {
-            using var client = CaseworkerHttp.Create(Pki, nodeId, InternalPortOf(nodeId), TimeSpan.FromSeconds(2));
-            await _nodes[nodeId].WaitReadyAsync(client, TimeSpan.FromSeconds(90), cancellationToken);
-        }
+        await Task.WhenAll(_nodes.Values.Select(node => node.StartAsync(TimeSpan.FromSeconds(90), cancellationToken)));
     }
 
-    /// <summary>The node's database, read from outside (no commit participants: the bench writes nothing).</summary>
-    public Database OpenDatabase(string nodeId) => new(StorageProvider.Postgres, _connectionStrings[nodeId], []);
+    /// <summary>The node's database and stores, read from outside (the bench writes nothing).</summary>
+    public NodeStores OpenStores(string nodeId) =>
+        NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId], DevPkiLayout.KeyEncryptionKeyFile(Pki, nodeId));
 
     public async ValueTask DisposeAsync()
     {
@@ -130,7 +142,7 @@ internal sealed class BenchFederation : IAsyncDisposable
             return;
         }
 
-        await CleanUpAsync("delete the queues", () => BrokerQueues.DeleteAsync(_services.RabbitMq, QueuePrefix, NodeIds));
+        await CleanUpAsync("delete the queues", () => BrokerQueues.DeleteAsync(_services.RabbitMq, clusterNodes: [], QueuePrefix, NodeIds));
         foreach (var database in _databases.Values)
         {
             await CleanUpAsync($"drop {database}", () => PostgresDatabases.DropAsync(_services.Postgres, database, CancellationToken.None));

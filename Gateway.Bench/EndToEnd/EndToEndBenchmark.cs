@@ -1,6 +1,8 @@
 using System.Globalization;
 using Gateway.Bench.Machine;
 using Gateway.Bench.Reporting;
+using Gateway.Testing.Caseworker;
+using Gateway.Testing.Nodes;
 using Npgsql;
 using RabbitMQ.Client;
 
@@ -40,9 +42,9 @@ internal static class EndToEndBenchmark
         var folder = ResultsFolder.From(arguments);
         var startedAt = DateTimeOffset.UtcNow;
         var machine = MachineInfo.Describe();
-        Console.WriteLine($"e2e: {machine.CpuModel}, {machine.LogicalCpus} CPUs, load {machine.LoadAverageAtStart}; closed loop {clients} clients for {seconds} s, open loop {string.Join(", ", rates)}/s for {seconds} s each; gateway {GatewayNodeProcess.GatewayDll}");
+        Console.WriteLine($"e2e: {machine.CpuModel}, {machine.LogicalCpus} CPUs, load {machine.LoadAverageAtStart}; closed loop {clients} clients for {seconds} s, open loop {string.Join(", ", rates)}/s for {seconds} s each; gateway {GatewayProcess.GatewayDll}");
 
-        await using var services = await LocalServices.EnsureAsync(ResultsFolder.RepositoryRoot(), cancellationToken);
+        await using var services = await BenchServices.EnsureAsync(cancellationToken);
         var brokerVersion = await BrokerVersionAsync(services.RabbitMq, cancellationToken);
         var databaseVersion = await DatabaseVersionAsync(services.Postgres, cancellationToken);
         await using var federation = await BenchFederation.CreateAsync(services, arguments.Flag("keep"), cancellationToken);
@@ -75,7 +77,7 @@ internal static class EndToEndBenchmark
             StartedAt = startedAt,
             Machine = machine,
             LoadAverageAtEnd = MachineInfo.LoadAverage(),
-            Gateway = GatewayNodeProcess.GatewayDll,
+            Gateway = GatewayProcess.GatewayDll,
             Broker = brokerVersion,
             Database = databaseVersion,
             Settings = settings,
@@ -100,7 +102,7 @@ internal static class EndToEndBenchmark
         return phase;
     }
 
-    private static List<ProcessRole> Roles(BenchFederation federation, LocalServices services)
+    private static List<ProcessRole> Roles(BenchFederation federation, BenchServices services)
     {
         var roles = new List<ProcessRole>
         {
@@ -136,8 +138,8 @@ internal static class EndToEndBenchmark
     {
         await using var command = federation.DatabaseOf(BenchFederation.Sender).CreateCommand("SELECT message_id FROM outbound_messages WHERE envelope IS NOT NULL LIMIT 1");
         var id = (string?)await command.ExecuteScalarAsync(cancellationToken);
-        await using var database = federation.OpenDatabase(BenchFederation.Sender);
-        return id is null ? 0 : (await new Gateway.Service.Referrals.SentMessageStore(database).GetAsync(Guid.Parse(id), cancellationToken))?.Envelope?.Length ?? 0;
+        await using var stores = federation.OpenStores(BenchFederation.Sender);
+        return id is null ? 0 : (await stores.SentEnvelopeAsync(Guid.Parse(id), cancellationToken))?.Length ?? 0;
     }
 
     private static async Task<string> BrokerVersionAsync(Uri broker, CancellationToken cancellationToken)

@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Gateway.Bench.Machine;
-using Gateway.Service.Persistence;
-using Gateway.Service.Referrals;
+using Gateway.Testing.Persistence;
 
 namespace Gateway.Bench.EndToEnd;
 
@@ -208,16 +207,14 @@ internal sealed class LoadPhases(BenchFederation federation, ProcessSampler samp
     /// <summary>Once a second: the sender's outbound counts by state (SentMessageStore.CountByStateAsync) beside what the clients saw.</summary>
     private sealed class Timeline : IAsyncDisposable
     {
-        private readonly Database _database;
-        private readonly SentMessageStore _store;
+        private readonly NodeStores _stores;
         private readonly PhaseRun _run;
         private readonly CancellationTokenSource _stop = new();
         private readonly Task _loop;
 
         public Timeline(BenchFederation federation, PhaseRun run)
         {
-            _database = federation.OpenDatabase(BenchFederation.Sender);
-            _store = new SentMessageStore(_database);
+            _stores = federation.OpenStores(BenchFederation.Sender);
             _run = run;
             _loop = Task.Run(LoopAsync);
         }
@@ -235,7 +232,7 @@ internal sealed class LoadPhases(BenchFederation federation, ProcessSampler samp
             }
 
             _stop.Dispose();
-            await _database.DisposeAsync();
+            await _stores.DisposeAsync();
         }
 
         private async Task LoopAsync()
@@ -245,7 +242,7 @@ internal sealed class LoadPhases(BenchFederation federation, ProcessSampler samp
             {
                 try
                 {
-                    var counts = await _store.CountByStateAsync(_stop.Token);
+                    var counts = await _stores.Sent.CountByStateAsync(_stop.Token);
                     _run.Add(new TimelinePoint(Math.Round(_run.Elapsed, 1), _run.AcceptedCount, counts.ToDictionary(pair => pair.Key.ToString(), pair => pair.Value)));
                 }
                 catch (System.Data.Common.DbException exception)

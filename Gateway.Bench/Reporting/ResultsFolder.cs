@@ -30,19 +30,7 @@ internal sealed class ResultsFolder(string directory)
     }
 
     /// <summary>The folder holding Gateway.sln above the binaries, else the current folder's.</summary>
-    public static string RepositoryRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-        {
-            for (var directory = new DirectoryInfo(start); directory is not null; directory = directory.Parent)
-            {
-                if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-                {
-                    return directory.FullName;
-                }
-            }
-        }
-
-        throw new BenchUsageException("no folder above the binaries or the current folder holds Gateway.sln: give --out DIR");
-    }
+    public static string RepositoryRoot() =>
+        Gateway.Testing.Repository.RepositoryRoot.TryFind()
+            ?? throw new BenchUsageException("no folder above the binaries or the current folder holds Gateway.sln: give --out DIR");
 }

@@ -1,6 +1,6 @@
 namespace Gateway.Crypto.Certificates;
 
-/// <summary>The three roles of DESIGN §2; each has its own key pair and key-usage requirements.</summary>
+/// <summary>The three roles of DESIGN §2, and a person's client certificate (§14); each has its key-usage requirements.</summary>
 public enum CertificateRole
 {
     /// <summary>Mutual TLS: digitalSignature, serverAuth and clientAuth.</summary>
@@ -11,4 +11,7 @@ public enum CertificateRole
 
     /// <summary>Content keys: keyAgreement for EC keys, keyEncipherment for RSA keys.</summary>
     Encryption,
+
+    /// <summary>A person's client certificate on the internal listener (internal CA or national eID): digitalSignature and clientAuth.</summary>
+    PersonalClient,
 }

@@ -160,6 +160,15 @@ public sealed class CertificateValidator(TimeProvider time, CrlStore crls)
                 return extendedUsages.Contains(Oids.ServerAuth) && extendedUsages.Contains(Oids.ClientAuth)
                     ? null
                     : "lacks serverAuth and clientAuth extended key usage";
+            case CertificateRole.PersonalClient:
+                if (!usages.HasFlag(X509KeyUsageFlags.DigitalSignature))
+                {
+                    return "is not allowed to authenticate a person (digitalSignature)";
+                }
+
+                var clientUsages = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault()?.EnhancedKeyUsages
+                    .Cast<System.Security.Cryptography.Oid>().Select(oid => oid.Value).ToHashSet() ?? [];
+                return clientUsages.Contains(Oids.ClientAuth) ? null : "lacks clientAuth extended key usage";
             default:
                 return null;
         }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Gateway.Contracts;
+using Gateway.Contracts.People;
 using Gateway.Contracts.Peering;
 using Gateway.Crypto.Certificates;
 
@@ -111,7 +112,25 @@ public sealed class DevFederation : IDisposable
             {
                 WriteCertificateAndKey(DevPkiLayout.ClientCertificateFile(directory, node.Id, role), DevPkiLayout.ClientKeyFile(directory, node.Id, role), certificate);
             }
+
+            File.WriteAllBytes(DevPkiLayout.PeopleFile(directory, node.Id), JsonSerializer.SerializeToUtf8Bytes(PeopleFor(node), GatewayJson.Indented));
+            File.WriteAllBytes(DevPkiLayout.InternalCrlFile(directory, node.Id), node.InternalCa.CreateCrl([], DateTimeOffset.UtcNow.AddHours(-1), DateTimeOffset.UtcNow + LeafLifetime));
         }
+    }
+
+    /// <summary>The node's people.json: the dev units and people, each with the SHA-256 of their client certificate.</summary>
+    public static PeopleDocument PeopleFor(DevNode node)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        return new PeopleDocument
+        {
+            Units = DevPeople.Units,
+            IntakeUnit = DevPeople.IntakeUnit,
+            People = [.. DevPeople.Handles.Select(handle => DevPeople.Person(node.Id, handle) with
+            {
+                Certificates = [new PersonCertificateDocument { Sha256 = node.Clients[handle].GetCertHashString(HashAlgorithmName.SHA256) }],
+            })],
+        };
     }
 
     public void Dispose()
@@ -169,10 +188,10 @@ public sealed class DevFederation : IDisposable
             // Issue adds 127.0.0.1 and ::1 to the SAN alongside the DNS name.
             InternalTls = internalCa.Issue(InternalRequest($"CN={id} internal", Oids.ServerAuth) with { DnsNames = ["localhost"] }),
 
-            // OU carries the role: it is what the internal listener maps to a role.
-            Clients = DevClientRoles.All.ToDictionary(
-                role => role,
-                role => internalCa.Issue(InternalRequest($"CN={role}-1, OU={role}, O={id}", Oids.ClientAuth)),
+            // A personal certificate per dev person; people.json maps each to its person (roles and units).
+            Clients = DevPeople.Handles.ToDictionary(
+                handle => handle,
+                handle => internalCa.Issue(InternalRequest($"CN={DevPeople.IdOf(id, handle)}, O={id}", Oids.ClientAuth)),
                 StringComparer.Ordinal),
         };
     }

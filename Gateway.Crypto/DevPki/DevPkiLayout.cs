@@ -25,6 +25,18 @@ public static class DevPkiLayout
     public static string ClientKeyFile(string pkiDirectory, string nodeId, string role) =>
         Path.Combine(ClientsFolder(pkiDirectory, nodeId), $"{KnownRole(role)}.key");
 
+    /// <summary>The node's people.json: units, intake unit, and the dev people with their certificates.</summary>
+    public static string PeopleFile(string pkiDirectory, string nodeId) => Path.Combine(pkiDirectory, nodeId, "people.json");
+
+    /// <summary>The internal CA's CRL (DER): what revokes a person's client certificate.</summary>
+    public static string InternalCrlFile(string pkiDirectory, string nodeId) => Path.Combine(ClientsFolder(pkiDirectory, nodeId), "internal-ca.crl");
+
+    /// <summary>
+    /// Where a dev node keeps its key-encryption key: beside its certificates, outside its data folder (the node
+    /// creates it at first start; DESIGN §15).
+    /// </summary>
+    public static string KeyEncryptionKeyFile(string pkiDirectory, string nodeId) => Path.Combine(pkiDirectory, nodeId, "data-keys.kek");
+
     public static string InternalTlsCertificateFile(string pkiDirectory, string nodeId) => Path.Combine(pkiDirectory, nodeId, "internal-tls.crt");
 
     public static string InternalTlsKeyFile(string pkiDirectory, string nodeId) => Path.Combine(pkiDirectory, nodeId, "internal-tls.key");
@@ -58,9 +70,9 @@ public static class DevPkiLayout
             : throw new FileNotFoundException(
                 $"node {nodeId} has no {Path.GetRelativePath(NodeFolder(pkiDirectory, nodeId), path)} in {pkiDirectory} (run 'pki init-dev' first?)", path);
 
-    // The role becomes part of a file path, so only the known roles are accepted.
+    // The handle becomes part of a file path, so only the known handles are accepted.
     private static string KnownRole(string role) =>
-        DevClientRoles.All.Contains(role, StringComparer.Ordinal)
+        DevPeople.Handles.Contains(role, StringComparer.Ordinal)
             ? role
-            : throw new ArgumentException($"'{role}' is not one of {string.Join(", ", DevClientRoles.All)}.", nameof(role));
+            : throw new ArgumentException($"'{role}' is not one of {string.Join(", ", DevPeople.Handles)}.", nameof(role));
 }

@@ -1,6 +1,6 @@
+using Gateway.Service.Node;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
-using Gateway.Service.Node;
 
 namespace Gateway.Service.Access;
 
@@ -13,10 +13,16 @@ internal sealed class ProblemAuthorizationResultHandler : IAuthorizationMiddlewa
     {
         if (authorizeResult.Challenged)
         {
-            var code = context.Connection.ClientCertificate is null ? AccessCodes.ClientCertificateRequired : AccessCodes.ClientCertificateNotTrusted;
-            var detail = code == AccessCodes.ClientCertificateRequired
-                ? "present a client certificate from this node's internal CA"
-                : "the client certificate is not from this node's internal CA, is not valid now, lacks clientAuth, or names no role";
+            var code = context.Items.TryGetValue(AccessServices.FailureItem, out var failure) && failure is string known
+                ? known
+                : AccessCodes.ClientCertificateRequired;
+            var detail = code switch
+            {
+                AccessCodes.ClientCertificateRequired => "sign in: present a personal client certificate, or sign in through the organisation's identity provider",
+                AccessCodes.ClientCertificateRevoked => "the client certificate is revoked",
+                AccessCodes.PersonUnknown => "the client certificate is trusted but belongs to no person of this node (people.json)",
+                _ => "the client certificate is not from a CA this node trusts for people, is not valid now, or lacks clientAuth",
+            };
             await Problem(context, 401, code, detail);
             return;
         }

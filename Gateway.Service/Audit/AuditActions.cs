@@ -18,4 +18,13 @@ public static class AuditActions
     public const string MessageCancelled = "MessageCancelled";
     public const string PeerSuspended = "PeerSuspended";
     public const string PeerResumed = "PeerResumed";
+    public const string CaseOpened = "CaseOpened";
+    public const string CaseViewed = "CaseViewed";
+    public const string CaseAccessRefused = "CaseAccessRefused";
+    public const string BreakGlass = "BreakGlass";
+    public const string CaseAssigned = "CaseAssigned";
+    public const string CaseMoved = "CaseMoved";
+    public const string CaseErased = "CaseErased";
+    public const string SubjectReport = "SubjectReport";
+    public const string SignedIn = "SignedIn";
 }

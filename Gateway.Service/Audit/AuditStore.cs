@@ -30,6 +30,12 @@ public sealed class AuditStore(Database database)
             $"SELECT {Columns} FROM audit_log WHERE seq > @after {(action is null ? string.Empty : "AND action = @action")} ORDER BY seq LIMIT @max",
             Read, cancellationToken, ("after", afterSequence), ("action", action ?? string.Empty), ("max", max));
 
+    /// <summary>The lines about one case, of the given actions, in order (the read audit of a case).</summary>
+    public Task<IReadOnlyList<AuditEntry>> ListForCaseAsync(string caseId, IReadOnlyCollection<string> actions, int max, CancellationToken cancellationToken) =>
+        database.QueryAsync(
+            $"SELECT {Columns} FROM audit_log WHERE conversation_id = @case AND action IN ({string.Join(", ", actions.Select((_, i) => $"@a{i}"))}) ORDER BY seq LIMIT @max",
+            Read, cancellationToken, [("case", caseId), .. actions.Select((action, i) => ($"a{i}", (object?)action)), ("max", max)]);
+
     /// <summary>The last line of the chain, or null when the log is empty.</summary>
     public Task<AuditEntry?> LastAsync(CancellationToken cancellationToken) =>
         database.QuerySingleAsync($"SELECT {Columns} FROM audit_log ORDER BY seq DESC LIMIT 1", Read, cancellationToken);

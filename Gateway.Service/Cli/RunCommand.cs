@@ -51,9 +51,9 @@ internal static class RunCommand
             else
             {
                 var devPki = Path.Combine(data, "pki");
-                if (!File.Exists(DevPkiLayout.InternalTlsCertificateFile(devPki, "EE-SKA")))
+                if (!File.Exists(DevPkiLayout.InternalTlsCertificateFile(devPki, "EE-SKA")) || !File.Exists(DevPkiLayout.PeopleFile(devPki, "EE-SKA")))
                 {
-                    // Absent, or written by an earlier version without the internal PKI: dev keys are disposable.
+                    // Absent, or written by an earlier version without the internal PKI or the people: dev keys are disposable.
                     if (Directory.Exists(devPki))
                     {
                         Directory.Delete(devPki, recursive: true);

@@ -17,4 +17,13 @@ public static class ConsentCodes
     public const string JustificationRequired = "VITAL_INTERESTS_JUSTIFICATION_REQUIRED";
     public const string LegalObligationNotConfigured = "LEGAL_OBLIGATION_NOT_CONFIGURED";
     public const string ConsentInvalid = "CONSENT_INVALID";
+
+    /// <summary>The justification looks like it carries an identifier (it is sealed, but its hash is audited and operators see that one exists).</summary>
+    public const string JustificationNotAnonymous = "VITAL_INTERESTS_JUSTIFICATION_NOT_ANONYMOUS";
+
+    /// <summary>The consent was recorded in another case than the message's.</summary>
+    public const string ConsentCaseMismatch = "CONSENT_NOT_OF_THIS_CASE";
+
+    /// <summary>Withdrawing needs a reason code.</summary>
+    public const string WithdrawalReasonRequired = "WITHDRAWAL_REASON_REQUIRED";
 }

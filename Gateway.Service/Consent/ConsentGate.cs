@@ -11,8 +11,9 @@ namespace Gateway.Service.Consent;
 public sealed class ConsentGate(DisclosurePolicy policy)
 {
     /// <summary>Judges a legal basis. <paramref name="subjectIsMinor"/> comes from the body (child block or birth date).</summary>
+    /// <param name="justificationRecorded">A VitalInterests justification was accepted when the message was submitted (it is sealed now): the recheck before a delivery attempt.</param>
     public LegalBasisDecision Evaluate(
-        string? legalBasis, ConsentRecord? consent, string? justification, TrustedPeer recipient, string purpose, bool subjectIsMinor, DateTimeOffset now)
+        string? legalBasis, ConsentRecord? consent, string? justification, TrustedPeer recipient, string purpose, bool subjectIsMinor, DateTimeOffset now, bool justificationRecorded = false)
     {
         ArgumentNullException.ThrowIfNull(recipient);
         switch (legalBasis)
@@ -24,7 +25,7 @@ public sealed class ConsentGate(DisclosurePolicy policy)
                     ? LegalBasisDecision.Refuse(ConsentCodes.ConsentNotFound, "the consent does not exist on this node")
                     : EvaluateConsent(consent, recipient, purpose, subjectIsMinor, now);
             case LegalBases.VitalInterests:
-                if (string.IsNullOrWhiteSpace(justification) || justification.Trim().Length < policy.MinimumJustificationLength)
+                if (!justificationRecorded && (string.IsNullOrWhiteSpace(justification) || justification.Trim().Length < policy.MinimumJustificationLength))
                 {
                     return LegalBasisDecision.Refuse(ConsentCodes.JustificationRequired, $"VitalInterests needs a written justification of at least {policy.MinimumJustificationLength} characters");
                 }

@@ -27,10 +27,16 @@ public sealed record ConsentRecord
 
     public required DateTimeOffset RecordedAt { get; init; }
 
-    /// <summary>The caseworker certificate's subject that recorded it.</summary>
+    /// <summary>The id of the person who recorded it.</summary>
     public required string RecordedBy { get; init; }
+
+    /// <summary>The case (conversation) the consent belongs to: its unit decides who may see and withdraw it.</summary>
+    public string? CaseId { get; init; }
 
     public DateTimeOffset? WithdrawnAt { get; init; }
 
     public ConsentGivenBy? WithdrawnBy { get; init; }
+
+    /// <summary>Why it was withdrawn, as a code (<see cref="WithdrawalReason"/>).</summary>
+    public string? WithdrawalReason { get; init; }
 }

@@ -16,29 +16,36 @@ public sealed class ConsentStore(Database database)
         ArgumentNullException.ThrowIfNull(consent);
         return database.ExecuteAsync("""
             INSERT INTO consents (consent_id, subject_ref, given_by, subject_minor, child_heard, scope, valid_from, valid_until,
-                evidence_ref, recorded_at, recorded_by)
-            VALUES (@id, @subject, @givenBy, @minor, @heard, @scope, @from, @until, @evidence, @recorded, @by)
+                evidence_ref, recorded_at, recorded_by, case_id)
+            VALUES (@id, @subject, @givenBy, @minor, @heard, @scope, @from, @until, @evidence, @recorded, @by, @case)
             """,
             cancellationToken,
             ("id", consent.ConsentId.ToString()), ("subject", consent.SubjectRef), ("givenBy", consent.GivenBy.ToString()),
             ("minor", consent.SubjectIsMinor ? 1 : 0), ("heard", consent.ChildHeard ? 1 : 0),
             ("scope", JsonSerializer.Serialize(consent.Scope, GatewayJson.Options)), ("from", SqlStatement.Ms(consent.ValidFrom)), ("until", SqlStatement.Ms(consent.ValidUntil)),
-            ("evidence", consent.EvidenceRef), ("recorded", SqlStatement.Ms(consent.RecordedAt)), ("by", consent.RecordedBy));
+            ("evidence", consent.EvidenceRef), ("recorded", SqlStatement.Ms(consent.RecordedAt)), ("by", consent.RecordedBy), ("case", consent.CaseId));
     }
 
+    private const string Columns = """
+        consent_id, subject_ref, given_by, subject_minor, child_heard, scope, valid_from, valid_until, evidence_ref,
+        recorded_at, recorded_by, withdrawn_at, withdrawn_by, case_id, withdrawal_reason
+        """;
+
     public Task<ConsentRecord?> GetAsync(Guid consentId, CancellationToken cancellationToken) =>
-        database.QuerySingleAsync(
-            """
-            SELECT consent_id, subject_ref, given_by, subject_minor, child_heard, scope, valid_from, valid_until, evidence_ref,
-                recorded_at, recorded_by, withdrawn_at, withdrawn_by
-            FROM consents WHERE consent_id = @id
-            """,
-            Read, cancellationToken, ("id", consentId.ToString()));
+        database.QuerySingleAsync($"SELECT {Columns} FROM consents WHERE consent_id = @id", Read, cancellationToken, ("id", consentId.ToString()));
+
+    /// <summary>The consents of a case, oldest first.</summary>
+    public Task<IReadOnlyList<ConsentRecord>> ListForCaseAsync(string caseId, CancellationToken cancellationToken) =>
+        database.QueryAsync($"SELECT {Columns} FROM consents WHERE case_id = @case ORDER BY recorded_at", Read, cancellationToken, ("case", caseId));
+
+    /// <summary>The consents of one pseudonymous subject, oldest first (the subject report).</summary>
+    public Task<IReadOnlyList<ConsentRecord>> ListForSubjectAsync(string subjectRef, CancellationToken cancellationToken) =>
+        database.QueryAsync($"SELECT {Columns} FROM consents WHERE subject_ref = @subject ORDER BY recorded_at", Read, cancellationToken, ("subject", subjectRef));
 
     /// <summary>Marks the consent withdrawn, once: a repeat keeps the first time.</summary>
-    public static SqlStatement Withdraw(Guid consentId, ConsentGivenBy withdrawnBy, DateTimeOffset now) =>
-        new("UPDATE consents SET withdrawn_at = @now, withdrawn_by = @by WHERE consent_id = @id AND withdrawn_at IS NULL",
-            ("now", SqlStatement.Ms(now)), ("by", withdrawnBy.ToString()), ("id", consentId.ToString()));
+    public static SqlStatement Withdraw(Guid consentId, ConsentGivenBy withdrawnBy, WithdrawalReason reason, DateTimeOffset now) =>
+        new("UPDATE consents SET withdrawn_at = @now, withdrawn_by = @by, withdrawal_reason = @reason WHERE consent_id = @id AND withdrawn_at IS NULL",
+            ("now", SqlStatement.Ms(now)), ("by", withdrawnBy.ToString()), ("reason", reason.ToString()), ("id", consentId.ToString()));
 
     /// <summary>The erasure request a ConsentWithdrawn to that peer and conversation opens; changes nothing when one is already open (0 rows).</summary>
     public static SqlStatement AddErasureRequest(Guid consentId, string peerId, string conversationId, Guid requestMessageId, DateTimeOffset at) => new("""
@@ -91,5 +98,7 @@ public sealed class ConsentStore(Database database)
         RecordedBy = reader.GetString(10),
         WithdrawnAt = reader.NullableTime(11),
         WithdrawnBy = reader.IsDBNull(12) ? null : Enum.Parse<ConsentGivenBy>(reader.GetString(12)),
+        CaseId = reader.NullableString(13),
+        WithdrawalReason = reader.NullableString(14),
     };
 }

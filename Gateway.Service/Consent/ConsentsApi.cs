@@ -1,5 +1,6 @@
 using Gateway.Contracts.Messages;
 using Gateway.Service.Access;
+using Gateway.Service.Cases;
 using Gateway.Service.Audit;
 using Gateway.Service.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,18 +18,23 @@ internal static class ConsentsApi
     }
 
     private static async Task<Results<Created<ConsentView>, ProblemHttpResult>> RecordAsync(
-        RecordConsentRequest request, ConsentStore store, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
+        RecordConsentRequest request, ConsentStore store, CaseStore cases, CaseAccess access, AuditLog audit, TimeProvider time, HttpContext context, CancellationToken cancellationToken)
     {
+        var person = context.User.RequiredPerson();
         var now = time.GetUtcNow();
         var validFrom = request.ValidFrom ?? now;
         string? problem = null;
-        if (string.IsNullOrWhiteSpace(request.SubjectRef) || request.SubjectRef.Length > 100)
+        if (!ConsentReferences.IsSubjectRef(request.SubjectRef))
         {
-            problem = "subjectRef (a pseudonymous reference, at most 100 characters) is required";
+            problem = $"subjectRef is required: a pseudonymous reference of {ConsentReferences.SubjectRefRule}";
         }
-        else if (string.IsNullOrWhiteSpace(request.EvidenceRef) || request.EvidenceRef.Length > 200)
+        else if (!ConsentReferences.IsEvidenceRef(request.EvidenceRef))
         {
-            problem = "evidenceRef (where the signed form is kept, at most 200 characters) is required";
+            problem = $"evidenceRef is required: where the signed form is kept, {ConsentReferences.EvidenceRefRule}";
+        }
+        else if (request.ConversationId is not null && !CaseIds.IsValid(request.ConversationId))
+        {
+            return new GatewayProblem(400, CaseCodes.ConversationIdInvalid, $"conversationId must be {CaseIds.Rule}").ToResult();
         }
         else if (request.ValidUntil <= validFrom)
         {
@@ -62,9 +68,23 @@ internal static class ConsentsApi
             return new GatewayProblem(422, ConsentCodes.ChildNotHeard, "for a minor, record that the child was heard (childHeard)").ToResult();
         }
 
+        var caseId = request.ConversationId ?? CaseIds.New();
+        if (await access.CheckAsync(person, caseId, cancellationToken) is { } refused)
+        {
+            return refused.ToResult();
+        }
+
+        if (person.HomeUnit is not { } unit)
+        {
+            return new GatewayProblem(403, CaseCodes.NoUnit, "you belong to no unit that could own the case").ToResult();
+        }
+
+        await cases.OpenAsync(caseId, unit, person.Id, originPeer: null, now, cancellationToken);
+        await cases.SetSubjectAsync(caseId, request.SubjectRef, cancellationToken);
         var consent = new ConsentRecord
         {
             ConsentId = Guid.CreateVersion7(now),
+            CaseId = caseId,
             SubjectRef = request.SubjectRef,
             GivenBy = request.GivenBy,
             SubjectIsMinor = request.SubjectIsMinor,
@@ -74,20 +94,30 @@ internal static class ConsentsApi
             ValidUntil = request.ValidUntil,
             EvidenceRef = request.EvidenceRef,
             RecordedAt = now,
-            RecordedBy = context.User.Actor(),
+            RecordedBy = person.Id,
         };
         await store.AddAsync(consent, cancellationToken);
-        await audit.RecordAsync(consent.RecordedBy, AuditActions.ConsentRecorded, detail: new { consent.ConsentId, consent.GivenBy, consent.SubjectIsMinor, consent.Scope }, cancellationToken: cancellationToken);
+        await audit.RecordAsync(consent.RecordedBy, AuditActions.ConsentRecorded, conversationId: caseId, detail: new { consent.ConsentId, consent.GivenBy, consent.SubjectIsMinor, consent.Scope }, cancellationToken: cancellationToken);
         return TypedResults.Created($"/api/v1/consents/{consent.ConsentId}", new ConsentView { Consent = consent, Erasures = [] });
     }
 
-    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> GetAsync(Guid consentId, ConsentStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> GetAsync(
+        Guid consentId, ConsentStore store, CaseAccess access, HttpContext context, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(consentId, cancellationToken) is not { } consent)
         {
             return new GatewayProblem(404, ConsentCodes.ConsentNotFound, $"no consent {consentId}").ToResult();
         }
 
+        if (await CheckAsync(consent, access, context, cancellationToken) is { } refused)
+        {
+            return refused.ToResult();
+        }
+
         return TypedResults.Ok(new ConsentView { Consent = consent, Erasures = await store.ListErasureRequestsAsync(consentId, outstandingOnly: false, cancellationToken) });
     }
+
+    /// <summary>Need to know: a consent is seen and withdrawn by the unit of its case (a consent without a case is the intake's, after an upgrade).</summary>
+    internal static async Task<GatewayProblem?> CheckAsync(ConsentRecord consent, CaseAccess access, HttpContext context, CancellationToken cancellationToken) =>
+        consent.CaseId is { } caseId ? await access.CheckAsync(context.User.RequiredPerson(), caseId, cancellationToken) : CaseAccess.Forbidden();
 }

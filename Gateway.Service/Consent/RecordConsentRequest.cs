@@ -19,4 +19,7 @@ public sealed record RecordConsentRequest
     public required DateTimeOffset ValidUntil { get; init; }
 
     public required string EvidenceRef { get; init; }
+
+    /// <summary>The case the consent is recorded in; a new case of the caller's unit when absent.</summary>
+    public string? ConversationId { get; init; }
 }

@@ -26,7 +26,8 @@ public sealed class LegalBasisRecheck(ConsentStore store, ConsentGate gate)
         }
 
         var consent = message.ConsentId is { } id ? await store.GetAsync(id, cancellationToken) : null;
-        var decision = gate.Evaluate(message.LegalBasis, consent, message.Justification, recipient, message.Purpose, subjectIsMinor: false, now);
+        var decision = gate.Evaluate(message.LegalBasis, consent, message.Justification, recipient, message.Purpose, subjectIsMinor: false, now,
+            justificationRecorded: message.JustificationSha256 is not null);
         if (!decision.Allowed)
         {
             return decision.Code;

@@ -9,7 +9,7 @@ using Polly.Timeout;
 namespace Gateway.Service.Delivery;
 
 /// <summary>POSTs an envelope to a peer over mutual TLS through that peer's own resilient HttpClient.</summary>
-internal sealed class PeerClient(PeerClients clients)
+internal sealed partial class PeerClient(PeerClients clients)
 {
     private const int ExpectContinueThreshold = 64 * 1024;
 
@@ -65,8 +65,11 @@ internal sealed class PeerClient(PeerClients clients)
         try
         {
             using var document = JsonDocument.Parse(body);
+            // A partner's code is kept (in lastError, transitions, the operators' views) only if it has a code's shape: a
+            // partner must not be able to write free text into this node's records.
             return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("code", out var code) && code.ValueKind == JsonValueKind.String
-                ? code.GetString()
+                && code.GetString() is { } text && ProblemCodeShape().IsMatch(text)
+                ? text
                 : null;
         }
         catch (JsonException)
@@ -74,4 +77,7 @@ internal sealed class PeerClient(PeerClients clients)
             return null;
         }
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Z_]{1,64}$")]
+    private static partial System.Text.RegularExpressions.Regex ProblemCodeShape();
 }

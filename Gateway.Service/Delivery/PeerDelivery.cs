@@ -2,6 +2,7 @@ using Gateway.Crypto;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Receipts;
 using Gateway.Service.Erasure;
+using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Outbox;
 using Gateway.Service.Referrals;
@@ -21,6 +22,7 @@ internal sealed partial class PeerDelivery(
     CertificateValidator validator,
     RetrySchedule schedule,
     GatewayMetrics metrics,
+    CaseKeys keys,
     LegalBasisRecheck recheck,
     WithdrawalCoordinator withdrawals,
     TimeProvider time,
@@ -50,13 +52,15 @@ internal sealed partial class PeerDelivery(
             return;
         }
 
-        // The consent gate again, before every attempt: a consent withdrawn since submit stops the message here.
-        if (message.Envelope is not { } envelope)
+        // The envelope as sealed for the peer, kept sealed under the case's key: gone when the case was erased.
+        var envelope = message.Envelope is null ? null : await keys.OpenAsync(message.Envelope, SealedPurpose.SentEnvelope, message.MessageId, cancellationToken);
+        if (envelope is null)
         {
             await CompleteAsync(message, started, DeliveryState.Cancelled, null, DeliveryCodes.ContentErased, null, null, cancellationToken);
             return;
         }
 
+        // The consent gate again, before every attempt: a consent withdrawn since submit stops the message here.
         if (await recheck.CheckAsync(message, peer, started, cancellationToken) is { } refusal)
         {
             await CompleteAsync(message, started, DeliveryState.Cancelled, null, refusal, null, null, cancellationToken);

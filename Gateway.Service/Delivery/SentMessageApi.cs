@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Gateway.Service.Access;
-using Gateway.Service.Audit;
+using Gateway.Service.Cases;
+using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Referrals;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,16 +18,23 @@ internal static class SentMessageApi
     }
 
     private static async Task<Results<Ok<MessageStatus>, ProblemHttpResult>> GetAsync(
-        Guid messageId, SentMessageStore messages, DeliveryStore deliveries, ContentProtector protector, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        Guid messageId, SentMessageStore messages, DeliveryStore deliveries, CaseKeys keys, CaseAccess access, HttpContext context, CancellationToken cancellationToken)
     {
         if (await messages.GetAsync(messageId, cancellationToken) is not { } message)
         {
             return new GatewayProblem(404, DeliveryCodes.NotFound, $"no sent message {messageId}").ToResult();
         }
 
-        if (message.Content is not null)
+        var person = context.User.RequiredPerson();
+        if (await access.CheckAsync(person, message.ConversationId, cancellationToken) is { } refused)
         {
-            await audit.RecordAsync(context.User.Actor(), AuditActions.ContentRead, messageId, message.PeerId, message.ConversationId, cancellationToken: cancellationToken);
+            return refused.ToResult();
+        }
+
+        var content = message.Content is null ? null : await keys.OpenAsync(message.Content, SealedPurpose.SentContent, messageId, cancellationToken);
+        if (content is not null)
+        {
+            await access.RecordReadAsync(person, message.ConversationId, messageId, "sent message", cancellationToken);
         }
 
         return TypedResults.Ok(new MessageStatus
@@ -47,7 +55,7 @@ internal static class SentMessageApi
             LastError = message.LastError,
             Receipt = message.Receipt is null ? null : Convert.ToBase64String(message.Receipt),
             ContentErasedAt = message.ContentErasedAt,
-            Content = message.Content is null ? null : JsonSerializer.Deserialize<JsonElement>(protector.Unprotect(message.Content, message.MessageId)),
+            Content = content is null ? null : JsonSerializer.Deserialize<JsonElement>(content),
             Attempts = await deliveries.GetAttemptsAsync(messageId, cancellationToken),
         });
     }

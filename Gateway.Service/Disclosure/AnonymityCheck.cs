@@ -57,7 +57,8 @@ public static partial class AnonymityCheck
         return null;
     }
 
-    private static string? FindInText(string text) =>
+    /// <summary>Null when free text shows no identifier; otherwise the kind it looks like (never the value). Used for every free text that cannot be erased or that operators see.</summary>
+    public static string? FindInText(string text) =>
         Email().IsMatch(text) ? "an e-mail address"
         : Phone().IsMatch(text) ? "a phone number"
         : Date().IsMatch(text) ? "a date"

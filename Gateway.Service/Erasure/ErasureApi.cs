@@ -1,4 +1,5 @@
 using Gateway.Service.Access;
+using Gateway.Service.Cases;
 using Gateway.Service.Consent;
 using Gateway.Service.Node;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,14 +16,30 @@ internal static class ErasureApi
     }
 
     private static async Task<Results<Ok<ConsentView>, ProblemHttpResult>> WithdrawAsync(
-        Guid consentId, WithdrawConsentRequest request, ConsentStore consents, WithdrawalCoordinator withdrawals, HttpContext context, CancellationToken cancellationToken)
+        Guid consentId, WithdrawConsentRequest request, ConsentStore consents, CaseAccess access, WithdrawalCoordinator withdrawals, HttpContext context, CancellationToken cancellationToken)
     {
-        if (await consents.GetAsync(consentId, cancellationToken) is null)
+        if (await consents.GetAsync(consentId, cancellationToken) is not { } consent)
         {
             return new GatewayProblem(404, ConsentCodes.ConsentNotFound, $"no consent {consentId}").ToResult();
         }
 
-        await withdrawals.WithdrawAsync(consentId, request.WithdrawnBy, context.User.Actor(), cancellationToken);
+        if (consent.CaseId is null)
+        {
+            return CaseAccess.Forbidden().ToResult();
+        }
+
+        if (await access.CheckAsync(context.User.RequiredPerson(), consent.CaseId, cancellationToken) is { } refused)
+        {
+            return refused.ToResult();
+        }
+
+        if (request.Reason is not { } reason || !Enum.IsDefined(reason))
+        {
+            return new GatewayProblem(400, ConsentCodes.WithdrawalReasonRequired,
+                $"give the reason for withdrawing: one of {string.Join(", ", Enum.GetNames<WithdrawalReason>())}").ToResult();
+        }
+
+        await withdrawals.WithdrawAsync(consent, request.WithdrawnBy, reason, context.User.Actor(), cancellationToken);
         return TypedResults.Ok(new ConsentView
         {
             Consent = (await consents.GetAsync(consentId, cancellationToken))!,

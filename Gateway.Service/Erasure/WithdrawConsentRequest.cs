@@ -6,4 +6,7 @@ namespace Gateway.Service.Erasure;
 public sealed record WithdrawConsentRequest
 {
     public required ConsentGivenBy WithdrawnBy { get; init; }
+
+    /// <summary>Required: why the consent is withdrawn (a code, never free text).</summary>
+    public WithdrawalReason? Reason { get; init; }
 }

@@ -4,7 +4,9 @@ using Gateway.Contracts;
 using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
+using Gateway.Service.Cases;
 using Gateway.Service.Consent;
+using Gateway.Service.Keys;
 using Gateway.Service.Outbox;
 using Gateway.Service.Referrals;
 
@@ -17,6 +19,8 @@ namespace Gateway.Service.Erasure;
 /// </summary>
 internal sealed partial class WithdrawalCoordinator(
     ConsentStore consents,
+    CaseStore cases,
+    CaseKeys keys,
     WithdrawalStore withdrawals,
     SentMessageStore messages,
     ReferralComposer composer,
@@ -29,14 +33,32 @@ internal sealed partial class WithdrawalCoordinator(
     /// <summary>How long a partner is given to confirm erasure.</summary>
     public static readonly TimeSpan ConfirmationPeriod = TimeSpan.FromDays(30);
 
-    public async Task WithdrawAsync(Guid consentId, ConsentGivenBy withdrawnBy, string actor, CancellationToken cancellationToken)
+    /// <summary>
+    /// Withdraws the consent and erases its case here (its data key destroyed: DESIGN §15), then asks every partner that
+    /// holds data delivered under it to erase. A repeat (after a crash) erases nothing twice and asks only who was not asked.
+    /// </summary>
+    public async Task WithdrawAsync(ConsentRecord consent, ConsentGivenBy withdrawnBy, WithdrawalReason reason, string actor, CancellationToken cancellationToken)
     {
-        var withdrawal = await withdrawals.WithdrawAsync(consentId, withdrawnBy, time.GetUtcNow(), cancellationToken);
-        await audit.RecordAsync(actor, AuditActions.ConsentWithdrawn, detail: new { consentId, withdrawnBy, withdrawal.Cancelled, Holders = withdrawal.Holders.Select(holder => holder.PeerId) }, cancellationToken: cancellationToken);
-        var consent = (await consents.GetAsync(consentId, cancellationToken))!;
-        foreach (var holder in withdrawal.Holders)
+        ArgumentNullException.ThrowIfNull(consent);
+        var caseId = consent.CaseId!;
+        if (consent.WithdrawnAt is null || (await cases.GetAsync(caseId, cancellationToken))?.ErasedAt is null)
         {
-            await NotifyAsync(consent, holder, cancellationToken);
+            var now = time.GetUtcNow();
+            await keys.EraseAsync([caseId], async scope =>
+            {
+                var withdrawal = await WithdrawalStore.WithdrawAsync(scope.Transaction, consent, caseId, withdrawnBy, reason, now, cancellationToken);
+                scope.Transaction.Attach(audit.Line(actor, AuditActions.ConsentWithdrawn, conversationId: caseId, detail: new
+                {
+                    consent.ConsentId, withdrawnBy, Reason = reason.ToString(), withdrawal.Cancelled, Holders = withdrawal.Holders.Select(holder => holder.PeerId),
+                }));
+                scope.Transaction.Attach(audit.Line(AuditLog.System, AuditActions.CaseErased, conversationId: caseId, detail: new { Reason = ErasureReasons.ConsentWithdrawn }));
+            }, cancellationToken);
+        }
+
+        var withdrawn = (await consents.GetAsync(consent.ConsentId, cancellationToken))!;
+        foreach (var holder in await withdrawals.HoldersAsync(consent.ConsentId, cancellationToken))
+        {
+            await NotifyAsync(withdrawn, holder, cancellationToken);
         }
     }
 
@@ -86,7 +108,7 @@ internal sealed partial class WithdrawalCoordinator(
             return;
         }
 
-        var notice = sender.ToOutbound(result.Message!, AuditLog.System, idempotencyKey: null);
+        var notice = await sender.ToOutboundAsync(result.Message!, AuditLog.System, idempotencyKey: null, cancellationToken);
         if (await withdrawals.TryAddErasureRequestAsync(consent.ConsentId, notice, sender.Submission(notice, AuditLog.System), cancellationToken))
         {
             signal.Notify();

@@ -1,47 +1,48 @@
+using Gateway.Service.Cases;
 using Gateway.Service.Consent;
+using Gateway.Service.Inbox;
 using Gateway.Service.Outbox;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 
 namespace Gateway.Service.Erasure;
 
-/// <summary>The writes of a withdrawal at the sending node: the consent marked, what has not left cancelled, and each erasure request with its notice.</summary>
+/// <summary>The writes of a withdrawal at the sending node, inside the transaction that erases the consent's case.</summary>
 internal sealed class WithdrawalStore(Database database)
 {
-    private const string Undelivered = "state IN ('Queued', 'RetryWaiting', 'Suspended')";
-
     /// <summary>
-    /// Marks the consent withdrawn (once; a repeat keeps the first time), cancels and erases every message under it
-    /// that has not been delivered, erases this node's copy of the content of the others, and returns the peers and
-    /// conversations that hold delivered data — all in one transaction. Messages in flight are left to their attempt:
-    /// the gate stops a retry, and a delivery that lands is followed by a ConsentWithdrawn like the others.
+    /// Marks the consent withdrawn (once), erases its case at this node — what has not left is cancelled, every copy of
+    /// content emptied — and returns the partners that hold data delivered under the consent. Messages in flight are left
+    /// to their attempt: a delivery that lands is followed by a ConsentWithdrawn like the others.
     /// </summary>
-    public async Task<ConsentWithdrawal> WithdrawAsync(Guid consentId, ConsentGivenBy withdrawnBy, DateTimeOffset now, CancellationToken cancellationToken)
+    public static async Task<ConsentWithdrawal> WithdrawAsync(
+        StoreTransaction transaction, ConsentRecord consent, string caseId, ConsentGivenBy withdrawnBy, WithdrawalReason reason, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var id = consentId.ToString();
-        var at = SqlStatement.Ms(now);
-        await using var transaction = await database.BeginAsync(cancellationToken);
-        await transaction.ExecuteAllAsync([ConsentStore.Withdraw(consentId, withdrawnBy, now)], cancellationToken);
-        var cancelled = await transaction.QueryAsync($"SELECT message_id FROM outbound_messages WHERE consent_id = @id AND {Undelivered}",
-            reader => Guid.Parse(reader.GetString(0)), cancellationToken, ("id", id));
-        await transaction.ExecuteAllAsync([.. cancelled.SelectMany(message => new[]
-        {
-            SentMessageStore.Transition(message, now, DeliveryState.Cancelled, "CONSENT_WITHDRAWN"),
-            OutboxStore.Remove(message),
-        })], cancellationToken);
-        await transaction.ExecuteAsync($"""
-            UPDATE outbound_messages SET state = 'Cancelled', last_error = 'CONSENT_WITHDRAWN', envelope = NULL, content = NULL,
-                content_erased_at = @now, updated_at = @now, lease_until = NULL
-            WHERE consent_id = @id AND {Undelivered};
-            UPDATE outbound_messages SET content = NULL, content_erased_at = COALESCE(content_erased_at, @now)
-            WHERE consent_id = @id AND state IN ('Delivered', 'Failed', 'Cancelled');
-            """, cancellationToken, ("id", id), ("now", at));
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(consent);
+        await transaction.ExecuteAllAsync([ConsentStore.Withdraw(consent.ConsentId, withdrawnBy, reason, now)], cancellationToken);
+        var cancelled = await SentMessageStore.UndeliveredInCaseAsync(transaction, caseId, cancellationToken);
+        await transaction.ExecuteAllAsync([
+            .. cancelled.SelectMany(message => new[]
+            {
+                SentMessageStore.Transition(message, now, DeliveryState.Cancelled, ErasureReasons.ConsentWithdrawn),
+                OutboxStore.Remove(message),
+            }),
+            .. SentMessageStore.EraseCase(caseId, ErasureReasons.ConsentWithdrawn, now),
+            InboxStore.EraseCase(caseId, ErasureReasons.ConsentWithdrawn, now),
+            CaseStore.MarkErased(caseId, ErasureReasons.ConsentWithdrawn, now),
+        ], cancellationToken);
         var holders = await transaction.QueryAsync("""
             SELECT DISTINCT peer_id, conversation_id FROM outbound_messages WHERE consent_id = @id AND state = 'Delivered' ORDER BY peer_id, conversation_id
-            """, reader => new DataHolder(reader.GetString(0), reader.GetString(1)), cancellationToken, ("id", id));
-        await transaction.CommitAsync(cancellationToken);
+            """, reader => new DataHolder(reader.GetString(0), reader.GetString(1)), cancellationToken, ("id", consent.ConsentId.ToString()));
         return new ConsentWithdrawal(cancelled, holders);
     }
+
+    /// <summary>The partners that hold data delivered under the consent (a repeated withdrawal asks only what is missing).</summary>
+    public Task<IReadOnlyList<DataHolder>> HoldersAsync(Guid consentId, CancellationToken cancellationToken) =>
+        database.QueryAsync("""
+            SELECT DISTINCT peer_id, conversation_id FROM outbound_messages WHERE consent_id = @id AND state = 'Delivered' ORDER BY peer_id, conversation_id
+            """, reader => new DataHolder(reader.GetString(0), reader.GetString(1)), cancellationToken, ("id", consentId.ToString()));
 
     /// <summary>Stores a ConsentWithdrawn (its submission unit) and its erasure request together; false when that peer and conversation already have one.</summary>
     public async Task<bool> TryAddErasureRequestAsync(Guid consentId, OutboundMessage notice, UnitOfWork submission, CancellationToken cancellationToken)

@@ -1,19 +1,24 @@
 using System.Text.Json.Serialization;
 using Gateway.Service.Access;
 using Gateway.Service.Audit;
+using Gateway.Service.Cases;
+using Gateway.Service.Casework;
 using Gateway.Service.Consent;
 using Gateway.Service.Delivery;
 using Gateway.Service.Disclosure;
 using Gateway.Service.Erasure;
 using Gateway.Service.Inbox;
+using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Operations;
 using Gateway.Service.Outbox;
+using Gateway.Service.Oversight;
 using Gateway.Service.Peering;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 using Gateway.Service.Retention;
 using Gateway.Service.Telemetry;
+using Gateway.Service.Upgrade;
 using Microsoft.Extensions.Configuration.Memory;
 
 namespace Gateway.Service.Hosting;
@@ -41,7 +46,9 @@ public static class GatewayHost
             .AddNode()
             .AddPersistence()
             .AddAudit()
-            .AddAccess()
+            .AddAccess(builder.Configuration)
+            .AddKeys()
+            .AddCases()
             .AddDisclosure()
             .AddConsent()
             .AddReferrals()
@@ -51,6 +58,8 @@ public static class GatewayHost
             .AddPeering()
             .AddInbox()
             .AddRetention()
+            .AddCasework()
+            .AddUpgrade()
             .AddOperations()
             .AddTelemetry();
         builder.Services.AddOpenApi(openApi => openApi.ShouldInclude = description => description.RelativePath?.StartsWith("peer/", StringComparison.Ordinal) != true);
@@ -71,6 +80,8 @@ public static class GatewayHost
         {
             var identity = app.Services.GetRequiredService<NodeIdentity>();
             await app.Services.GetRequiredService<Database>().InitializeAsync(cancellationToken);
+            await app.Services.GetRequiredService<CaseKeys>().InitializeAsync(cancellationToken);
+            await app.Services.UpgradeAsync(cancellationToken);
             app.MapPeerApiV1(identity.PeerPort);
 
             // A request Kestrel cannot read is the caller's fault: its own status (400, 408, 413), never a 500.
@@ -79,14 +90,19 @@ public static class GatewayHost
                 StatusCodeSelector = exception => exception is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
             });
             app.UseStatusCodePages();
+            app.UseNoStore();
             app.UseAuthentication();
             app.UseAuthorization();
             var internalPort = identity.InternalPort;
+            app.MapAccessApiV1(internalPort);
+            app.MapCasesApiV1(internalPort);
             app.MapConsentsApiV1(internalPort);
             app.MapReferralsApiV1(internalPort);
             app.MapSentMessageApiV1(internalPort);
             app.MapErasureApiV1(internalPort);
             app.MapInboxApiV1(internalPort);
+            app.MapCaseViewApiV1(internalPort);
+            app.MapOversightApiV1(internalPort);
             app.MapOpsApiV1(internalPort);
             app.MapHealthApi(internalPort);
             app.MapTelemetry(internalPort);

@@ -1,6 +1,10 @@
+using Gateway.Crypto.DevPki;
+using Gateway.Service.Access;
 using Gateway.Service.Audit;
+using Gateway.Service.Cases;
 using Gateway.Service.Delivery;
 using Gateway.Service.Disclosure;
+using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Outbox;
 using Gateway.Service.Peering;
@@ -19,7 +23,13 @@ public sealed class GatewayNodeOptions
 {
     public NodeOptions Node { get; set; } = new();
 
+    public AccessOptions Access { get; set; } = new();
+
     public StorageOptions Storage { get; set; } = new();
+
+    public KeysOptions Keys { get; set; } = new();
+
+    public CasesOptions Cases { get; set; } = new();
 
     public BusOptions Bus { get; set; } = new();
 
@@ -42,7 +52,13 @@ public sealed class GatewayNodeOptions
         return new GatewayNodeOptions
         {
             Node = NodeOptions.FromDevPki(pkiDirectory, nodeId, dataDirectory),
+            Access = new AccessOptions
+            {
+                PeopleFile = DevPkiLayout.PeopleFile(pkiDirectory, nodeId),
+                ClientCrlFiles = [DevPkiLayout.InternalCrlFile(pkiDirectory, nodeId)],
+            },
             Storage = new StorageOptions { ConnectionString = $"Data Source={Path.Combine(dataDirectory, "gateway.db")}" },
+            Keys = new KeysOptions { KeyEncryptionKeyFile = DevPkiLayout.KeyEncryptionKeyFile(pkiDirectory, nodeId) },
         };
     }
 
@@ -59,7 +75,10 @@ public sealed class GatewayNodeOptions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         configuration.GetSection(NodeOptions.Section).Bind(Node);
+        configuration.GetSection(AccessOptions.Section).Bind(Access);
         configuration.GetSection(StorageOptions.Section).Bind(Storage);
+        configuration.GetSection(KeysOptions.Section).Bind(Keys);
+        configuration.GetSection(CasesOptions.Section).Bind(Cases);
         configuration.GetSection(BusOptions.Section).Bind(Bus);
         configuration.GetSection(OutboxOptions.Section).Bind(Outbox);
         configuration.GetSection(PeerEndpointOptions.Section).Bind(PeerEndpoint);
@@ -72,7 +91,10 @@ public sealed class GatewayNodeOptions
     /// <summary>These settings as configuration keys, each part under its section.</summary>
     public IEnumerable<KeyValuePair<string, string?>> ToConfiguration() =>
         ConfigurationValues.Of(Node, NodeOptions.Section)
+            .Concat(ConfigurationValues.Of(Access, AccessOptions.Section))
             .Concat(ConfigurationValues.Of(Storage, StorageOptions.Section))
+            .Concat(ConfigurationValues.Of(Keys, KeysOptions.Section))
+            .Concat(ConfigurationValues.Of(Cases, CasesOptions.Section))
             .Concat(ConfigurationValues.Of(Bus, BusOptions.Section))
             .Concat(ConfigurationValues.Of(Outbox, OutboxOptions.Section))
             .Concat(ConfigurationValues.Of(PeerEndpoint, PeerEndpointOptions.Section))

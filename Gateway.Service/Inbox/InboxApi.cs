@@ -2,7 +2,8 @@ using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Messages;
 using Gateway.Crypto;
 using Gateway.Service.Access;
-using Gateway.Service.Audit;
+using Gateway.Service.Cases;
+using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Referrals;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -24,36 +25,43 @@ internal static class InboxApi
         api.MapPost("/{messageId:guid}/replies", ReplyAsync).WithSummary("Answer a received message: acknowledgement, admission decision, status update, case closed");
     }
 
-    private static async Task<Ok<IReadOnlyList<InboxItem>>> ListAsync(InboxStore store, [FromQuery] int? limit, CancellationToken cancellationToken)
+    private static async Task<Ok<IReadOnlyList<InboxItem>>> ListAsync(InboxStore store, HttpContext context, [FromQuery] int? limit, CancellationToken cancellationToken)
     {
-        var messages = await store.ListAsync(Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
+        var messages = await store.ListForUnitsAsync(context.User.RequiredPerson().Units, Math.Clamp(limit ?? 100, 1, 1000), cancellationToken);
         return TypedResults.Ok<IReadOnlyList<InboxItem>>([.. messages.Select(message => ToItem(message))]);
     }
 
     private static async Task<Results<Ok<InboxItem>, ProblemHttpResult>> GetAsync(
-        Guid messageId, InboxStore store, StoredEnvelopes envelopes, AuditLog audit, HttpContext context, CancellationToken cancellationToken)
+        Guid messageId, InboxStore store, StoredEnvelopes envelopes, CaseKeys keys, CaseAccess access, HttpContext context, CancellationToken cancellationToken)
     {
         if (await store.GetAsync(messageId, cancellationToken) is not { } message)
         {
             return Problem(404, InboxCodes.NotFound, $"no received message {messageId}");
         }
 
-        if (message.Envelope is null)
+        var person = context.User.RequiredPerson();
+        if (await access.CheckAsync(person, message.ConversationId, cancellationToken) is { } refused)
         {
-            return Problem(410, InboxCodes.ContentErased, $"the content of message {messageId} was erased ({message.ErasureReason}) at {message.ContentErasedAt:O}");
+            return refused.ToResult();
+        }
+
+        var envelope = message.Envelope is null ? null : await keys.OpenAsync(message.Envelope, SealedPurpose.ReceivedEnvelope, messageId, cancellationToken);
+        if (envelope is null)
+        {
+            return Problem(410, InboxCodes.ContentErased, $"the content of message {messageId} was erased ({message.ErasureReason ?? "case erased"})");
         }
 
         EnvelopePayload payload;
         try
         {
-            payload = envelopes.Read(message.Envelope);
+            payload = envelopes.Read(envelope);
         }
         catch (EnvelopeException exception)
         {
             return Problem(500, exception.Code, $"stored message {messageId} no longer opens");
         }
 
-        await audit.RecordAsync(context.User.Actor(), AuditActions.ContentRead, messageId, message.SenderId, message.ConversationId, cancellationToken: cancellationToken);
+        await access.RecordReadAsync(person, message.ConversationId, messageId, "received message", cancellationToken);
         return TypedResults.Ok(ToItem(message) with { Body = payload.Body });
     }
 
@@ -63,6 +71,8 @@ internal static class InboxApi
         [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
         InboxStore store,
         ReferralSender sender,
+        CaseStore cases,
+        CaseAccess access,
         HttpContext context,
         CancellationToken cancellationToken)
     {
@@ -71,12 +81,29 @@ internal static class InboxApi
             return Problem(404, InboxCodes.NotFound, $"no received message {messageId}");
         }
 
+        var person = context.User.RequiredPerson();
+        var @case = await cases.GetAsync(received.ConversationId, cancellationToken);
+        if (@case is not null && await access.CheckAsync(person, @case, cancellationToken) is { } refused)
+        {
+            return refused.ToResult();
+        }
+
+        if (@case?.ErasedAt is not null)
+        {
+            return Problem(409, CaseCodes.CaseErased, "this case was erased; nothing more can be sent in it");
+        }
+
+        if (idempotencyKey is { Length: > ReferralSender.MaxIdempotencyKeyLength })
+        {
+            return Problem(400, ReferralCodes.IdempotencyKeyInvalid, $"Idempotency-Key must be 1 to {ReferralSender.MaxIdempotencyKeyLength} printable ASCII characters without spaces");
+        }
+
         if (!ReplyTypes.Contains(request.MessageType, StringComparer.Ordinal))
         {
             return Problem(400, ReferralCodes.MessageTypeNotAllowedHere, $"a reply is one of {string.Join(", ", ReplyTypes)}");
         }
 
-        var (accepted, refused) = await sender.SendAsync(
+        var (accepted, composeRefusal) = await sender.SendAsync(
             new ComposeRequest
             {
                 Recipient = received.SenderId,
@@ -89,12 +116,12 @@ internal static class InboxApi
                 ConsentId = request.ConsentId,
                 Justification = request.Justification,
             },
-            context.User.Actor(),
+            person.Id,
             idempotencyKey,
             cancellationToken);
         return accepted is not null
             ? TypedResults.Accepted($"/api/v1/referrals/{accepted.MessageId}", accepted)
-            : refused!.ToResult();
+            : composeRefusal!.ToResult();
     }
 
     internal static InboxItem ToItem(InboundMessage message) => new()

@@ -5,7 +5,9 @@ using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Events;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
+using Gateway.Service.Cases;
 using Gateway.Service.Consent;
+using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Outbox;
 using Gateway.Service.Referrals;
@@ -22,6 +24,7 @@ namespace Gateway.Service.Inbox;
 internal sealed partial class InboxProcessor(
     InboxStore store,
     ConsentStore consents,
+    CaseKeys keys,
     ReferralComposer composer,
     ReferralSender sender,
     OutboxSignal outboxSignal,
@@ -118,7 +121,6 @@ internal sealed partial class InboxProcessor(
 
     private async Task ActAsync(InboundMessage message, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var holder = new DataHolder(message.SenderId, message.ConversationId);
         switch (message.MessageType)
         {
             case MessageTypes.ConsentWithdrawn:
@@ -126,7 +128,7 @@ internal sealed partial class InboxProcessor(
                 break;
             case MessageTypes.ErasureConfirmed:
                 // Claim first: with two replicas only the one that settles the message records the confirmation.
-                if (await store.CompleteAsync(message.MessageId, now, null, null, cancellationToken) is not null
+                if (await store.CompleteAsync(message.MessageId, now, cancellationToken)
                     && message.InReplyTo is { } request && await consents.ConfirmErasureAsync(message.SenderId, request, message.MessageId, now, cancellationToken))
                 {
                     await audit.RecordAsync(message.SenderId, AuditActions.ErasureConfirmed, message.MessageId, message.SenderId, message.ConversationId, new { Request = request }, cancellationToken);
@@ -134,29 +136,20 @@ internal sealed partial class InboxProcessor(
 
                 break;
             default:
-                // Sent before the withdrawal but landing after it: erased on arrival, like the rest of the conversation.
-                if (await store.HasWithdrawalAsync(holder, cancellationToken))
-                {
-                    if (await store.CompleteAsync(message.MessageId, now, holder, null, cancellationToken) is not { } erased)
-                    {
-                        break;
-                    }
-
-                    await audit.RecordAsync(AuditLog.System, AuditActions.ContentErased, message.MessageId, holder.PeerId, holder.ConversationId, new { Reason = "ARRIVED_AFTER_WITHDRAWAL", Erased = erased }, cancellationToken);
-                }
-                else
-                {
-                    await store.CompleteAsync(message.MessageId, now, null, null, cancellationToken);
-                }
-
+                await store.CompleteAsync(message.MessageId, now, cancellationToken);
                 break;
         }
     }
 
+    /// <summary>
+    /// A partner withdrew the person's consent: the case is erased here — its data key destroyed with the key-encryption
+    /// key of this epoch (DESIGN §15) — and ErasureConfirmed is stored in that same transaction, so it cannot leave
+    /// before the key is gone. A case already erased (a second ConsentWithdrawn) is only confirmed.
+    /// </summary>
     private async Task EraseAndConfirmAsync(InboundMessage withdrawal, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var holder = new DataHolder(withdrawal.SenderId, withdrawal.ConversationId);
-        var erasable = await store.CountErasableAsync(holder, cancellationToken);
+        var caseId = withdrawal.ConversationId;
+        var erasable = await store.CountErasableAsync(caseId, cancellationToken);
         var body = new Dictionary<string, object?>
         {
             ["erasedAt"] = now.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
@@ -169,7 +162,7 @@ internal sealed partial class InboxProcessor(
                 Recipient = withdrawal.SenderId,
                 MessageType = MessageTypes.ErasureConfirmed,
                 Body = JsonSerializer.SerializeToElement(body, GatewayJson.Options),
-                ConversationId = withdrawal.ConversationId,
+                ConversationId = caseId,
                 InReplyTo = withdrawal.MessageId,
                 Purpose = MessagePurposes.Erasure,
             },
@@ -177,14 +170,46 @@ internal sealed partial class InboxProcessor(
             cancellationToken);
 
         // Erase even if the confirmation cannot be composed: the person's withdrawal does not wait for paperwork.
-        var reply = result.Message is { } composed ? sender.ToOutbound(composed, AuditLog.System, idempotencyKey: null) : null;
-        if (await store.CompleteAsync(withdrawal.MessageId, now, holder, reply is null ? null : sender.Submission(reply, AuditLog.System), cancellationToken) is not { } erased)
+        var settled = false;
+        try
         {
-            return; // Another replica erased and answered.
+            await keys.EraseAsync([caseId], async scope =>
+            {
+                var transaction = scope.Transaction;
+                if (!await InboxStore.MarkProcessedAsync(transaction, withdrawal.MessageId, now, cancellationToken))
+                {
+                    throw new AlreadySettledException(); // another replica erased and answered: nothing of this transaction stays
+                }
+
+                var cancelled = await SentMessageStore.UndeliveredInCaseAsync(transaction, caseId, cancellationToken);
+                await transaction.ExecuteAllAsync([
+                    .. cancelled.SelectMany(message => new[]
+                    {
+                        SentMessageStore.Transition(message, now, DeliveryState.Cancelled, ErasureReasons.ConsentWithdrawn),
+                        OutboxStore.Remove(message),
+                    }),
+                    InboxStore.EraseCase(caseId, ErasureReasons.ConsentWithdrawn, now),
+                    .. SentMessageStore.EraseCase(caseId, ErasureReasons.ConsentWithdrawn, now),
+                    CaseStore.MarkErased(caseId, ErasureReasons.ConsentWithdrawn, now),
+                ], cancellationToken);
+                transaction.Attach(audit.Line(AuditLog.System, AuditActions.ContentErased, withdrawal.MessageId, withdrawal.SenderId, caseId,
+                    new { Reason = ErasureReasons.ConsentWithdrawn, Erased = erasable }));
+                if (result.Message is { } composed)
+                {
+                    var reply = sender.ToOutbound(composed, AuditLog.System, idempotencyKey: null, await scope.NewKeyAsync(caseId));
+                    var submission = sender.Submission(reply, AuditLog.System);
+                    await transaction.ExecuteAllAsync(submission.Statements, cancellationToken);
+                    transaction.AttachAll(submission.Attachments);
+                }
+            }, cancellationToken);
+            settled = true;
+        }
+        catch (AlreadySettledException)
+        {
+            return;
         }
 
-        await audit.RecordAsync(AuditLog.System, AuditActions.ContentErased, withdrawal.MessageId, holder.PeerId, holder.ConversationId, new { Reason = "CONSENT_WITHDRAWN", Erased = erased }, cancellationToken);
-        if (reply is not null)
+        if (settled && result.Message is not null)
         {
             outboxSignal.Notify();
         }
@@ -193,6 +218,9 @@ internal sealed partial class InboxProcessor(
             LogConfirmationRefused(logger, withdrawal.MessageId, result.Refusal!.Code);
         }
     }
+
+    /// <summary>Rolls back an erasure whose withdrawal another processor settled meanwhile.</summary>
+    private sealed class AlreadySettledException : Exception;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Inbox processing failed; unprocessed messages are retried")]
     private static partial void LogProcessingFailed(ILogger logger, Exception exception);

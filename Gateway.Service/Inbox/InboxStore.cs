@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Gateway.Service.Persistence;
-using Gateway.Service.Referrals;
 
 namespace Gateway.Service.Inbox;
 
@@ -24,22 +23,18 @@ public sealed class InboxStore(Database database)
         ArgumentNullException.ThrowIfNull(message);
         return new("""
             INSERT INTO inbound_messages (message_id, sender_id, message_type, conversation_id, in_reply_to, purpose, legal_basis,
-                disclosure_profile, created_at, envelope, envelope_sha256, receipt, received_at)
-            VALUES (@id, @sender, @type, @conversation, @replyTo, @purpose, @basis, @profile, @created, @envelope, @digest, @receipt, @received)
+                disclosure_profile, created_at, envelope, envelope_sha256, receipt, received_at, content_erased_at, erasure_reason, sealed)
+            VALUES (@id, @sender, @type, @conversation, @replyTo, @purpose, @basis, @profile, @created, @envelope, @digest, @receipt, @received,
+                @erased, @reason, 1)
             ON CONFLICT (message_id) DO NOTHING
             """,
             ("id", message.MessageId.ToString()), ("sender", message.SenderId), ("type", message.MessageType),
             ("conversation", message.ConversationId), ("replyTo", message.InReplyTo?.ToString()), ("purpose", message.Purpose),
             ("basis", message.LegalBasis), ("profile", message.DisclosureProfile), ("created", SqlStatement.Ms(message.CreatedAt)),
             ("envelope", message.Envelope), ("digest", message.EnvelopeSha256),
-            ("receipt", message.Receipt), ("received", SqlStatement.Ms(message.ReceivedAt)));
+            ("receipt", message.Receipt), ("received", SqlStatement.Ms(message.ReceivedAt)),
+            ("erased", message.ContentErasedAt is { } erased ? SqlStatement.Ms(erased) : null), ("reason", message.ErasureReason));
     }
-
-    /// <summary>Retention: the content of settled received messages older than <paramref name="before"/>.</summary>
-    public static SqlStatement PurgeContent(DateTimeOffset before, DateTimeOffset now) => new("""
-        UPDATE inbound_messages SET envelope = NULL, content_erased_at = @now, erasure_reason = 'RETENTION'
-        WHERE received_at < @before AND content_erased_at IS NULL AND processed_at IS NOT NULL
-        """, ("now", SqlStatement.Ms(now)), ("before", SqlStatement.Ms(before)));
 
     public Task<InboundMessage?> GetAsync(Guid messageId, CancellationToken cancellationToken) =>
         database.QuerySingleAsync($"SELECT {Columns} FROM inbound_messages WHERE message_id = @id", Read, cancellationToken, ("id", messageId.ToString()));
@@ -48,6 +43,22 @@ public sealed class InboxStore(Database database)
     public Task<IReadOnlyList<InboundMessage>> ListAsync(int max, CancellationToken cancellationToken) =>
         database.QueryAsync($"SELECT {Columns} FROM inbound_messages ORDER BY received_at DESC, message_id LIMIT @max", Read, cancellationToken, ("max", max));
 
+    /// <summary>What arrived in the cases of <paramref name="units"/>, newest first; metadata only.</summary>
+    public Task<IReadOnlyList<InboundMessage>> ListForUnitsAsync(IReadOnlyCollection<string> units, int max, CancellationToken cancellationToken) =>
+        units.Count == 0
+            ? Task.FromResult<IReadOnlyList<InboundMessage>>([])
+            : database.QueryAsync($"""
+                SELECT {Prefixed} FROM inbound_messages i JOIN cases c ON c.case_id = i.conversation_id
+                WHERE c.unit_id IN ({string.Join(", ", units.Select((_, index) => $"@u{index}"))})
+                ORDER BY i.received_at DESC, i.message_id LIMIT @max
+                """, Read, cancellationToken, [.. units.Select((unit, index) => ($"u{index}", (object?)unit)), ("max", max)]);
+
+    /// <summary>What arrived in one case, oldest first; metadata only.</summary>
+    public Task<IReadOnlyList<InboundMessage>> ListForCaseAsync(string caseId, CancellationToken cancellationToken) =>
+        database.QueryAsync($"SELECT {Columns} FROM inbound_messages WHERE conversation_id = @case ORDER BY received_at, message_id", Read, cancellationToken, ("case", caseId));
+
+    private static readonly string Prefixed = string.Join(", ", Columns.Split(", ").Select(column => "i." + column));
+
     /// <summary>Received messages the node has not acted on or not announced yet, oldest first.</summary>
     public Task<IReadOnlyList<InboundMessage>> ListUnprocessedAsync(int max, CancellationToken cancellationToken) =>
         database.QueryAsync(PendingQuery, Read, cancellationToken, ("max", max));
@@ -55,55 +66,25 @@ public sealed class InboxStore(Database database)
     public async Task<int> CountAsync(CancellationToken cancellationToken) =>
         Convert.ToInt32(await database.ScalarAsync("SELECT COUNT(*) FROM inbound_messages", cancellationToken));
 
-    /// <summary>
-    /// Settles a received message in one transaction: optionally erases the content of everything <paramref name="erase"/>
-    /// names (the conversation with that peer, except Erasure messages themselves, and this node's copy of what it sent
-    /// there) and stores a <paramref name="reply"/> (its statements and audit lines). Returns how many received messages'
-    /// content was erased, or null when another processor (a second replica) settled it first.
-    /// </summary>
-    public async Task<int?> CompleteAsync(Guid messageId, DateTimeOffset now, DataHolder? erase, UnitOfWork? reply, CancellationToken cancellationToken)
+    /// <summary>Marks a received message acted on; false when another processor (a second replica) did first.</summary>
+    public static async Task<bool> MarkProcessedAsync(StoreTransaction transaction, Guid messageId, DateTimeOffset now, CancellationToken cancellationToken) =>
+        await transaction.ExecuteAsync("UPDATE inbound_messages SET processed_at = @now WHERE message_id = @id AND processed_at IS NULL",
+            cancellationToken, ("now", SqlStatement.Ms(now)), ("id", messageId.ToString())) == 1;
+
+    /// <summary>Marks a received message acted on, in a transaction of its own; false when another processor did first.</summary>
+    public async Task<bool> CompleteAsync(Guid messageId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         await using var transaction = await database.BeginAsync(cancellationToken);
-        var marked = await transaction.ExecuteAsync("UPDATE inbound_messages SET processed_at = @now WHERE message_id = @id AND processed_at IS NULL",
-            cancellationToken, ("now", SqlStatement.Ms(now)), ("id", messageId.ToString()));
-        if (marked == 0)
-        {
-            return null; // Another processor settled it first: nothing done here, nothing to record.
-        }
-
-        var erased = 0;
-        if (erase is not null)
-        {
-            erased = await transaction.ExecuteAsync("""
-                UPDATE inbound_messages SET envelope = NULL, content_erased_at = @now, erasure_reason = 'CONSENT_WITHDRAWN'
-                WHERE sender_id = @peer AND conversation_id = @conversation AND content_erased_at IS NULL
-                  AND message_type NOT IN ('ConsentWithdrawn', 'ErasureConfirmed')
-                """,
-                cancellationToken, ("now", SqlStatement.Ms(now)), ("peer", erase.PeerId), ("conversation", erase.ConversationId));
-
-            // What this node sent back in that conversation carried nothing of the person's, but its copy of
-            // the content goes too: the case is closed for this node.
-            await transaction.ExecuteAllAsync([SentMessageStore.EraseConversationContent(erase, now)], cancellationToken);
-        }
-
-        if (reply is not null)
-        {
-            await transaction.ExecuteAllAsync(reply.Statements, cancellationToken);
-            transaction.AttachAll(reply.Attachments);
-        }
-
+        var marked = await MarkProcessedAsync(transaction, messageId, now, cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        return erased;
+        return marked;
     }
 
-    /// <summary>Whether <paramref name="holder"/>'s sender already withdrew consent in that conversation (a ConsentWithdrawn arrived).</summary>
-    public async Task<bool> HasWithdrawalAsync(DataHolder holder, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(holder);
-        return Convert.ToInt32(await database.ScalarAsync("""
-            SELECT COUNT(*) FROM inbound_messages WHERE sender_id = @peer AND conversation_id = @conversation AND message_type = 'ConsentWithdrawn'
-            """, cancellationToken, ("peer", holder.PeerId), ("conversation", holder.ConversationId))) > 0;
-    }
+    /// <summary>An erased case: the envelopes received in it are emptied; metadata and receipts stay.</summary>
+    public static SqlStatement EraseCase(string caseId, string reason, DateTimeOffset now) => new("""
+        UPDATE inbound_messages SET envelope = NULL, content_erased_at = COALESCE(content_erased_at, @now), erasure_reason = COALESCE(erasure_reason, @reason)
+        WHERE conversation_id = @case AND envelope IS NOT NULL
+        """, ("now", SqlStatement.Ms(now)), ("reason", reason), ("case", caseId));
 
     /// <summary>
     /// Settles, in one transaction, those of the messages that need nothing but the mark: not settled yet, not an
@@ -132,16 +113,12 @@ public sealed class InboxStore(Database database)
             ("now", SqlStatement.Ms(now)), ("id", id.ToString())))], cancellationToken);
     }
 
-    /// <summary>How many received messages of a conversation with a peer still hold content that a withdrawal erases.</summary>
-    public async Task<int> CountErasableAsync(DataHolder holder, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(holder);
-        return Convert.ToInt32(await database.ScalarAsync("""
+    /// <summary>How many received messages of a case still hold content that an erasure empties (erasure messages apart).</summary>
+    public async Task<int> CountErasableAsync(string caseId, CancellationToken cancellationToken) =>
+        Convert.ToInt32(await database.ScalarAsync("""
             SELECT COUNT(*) FROM inbound_messages
-            WHERE sender_id = @peer AND conversation_id = @conversation AND content_erased_at IS NULL
-              AND message_type NOT IN ('ConsentWithdrawn', 'ErasureConfirmed')
-            """, cancellationToken, ("peer", holder.PeerId), ("conversation", holder.ConversationId)));
-    }
+            WHERE conversation_id = @case AND content_erased_at IS NULL AND message_type NOT IN ('ConsentWithdrawn', 'ErasureConfirmed')
+            """, cancellationToken, ("case", caseId)));
 
     private static InboundMessage Read(DbDataReader reader) => new()
     {

@@ -12,9 +12,10 @@ internal sealed class CrlFiles
 {
     private readonly Dictionary<string, FileState> _files = new(StringComparer.Ordinal);
 
-    /// <summary>Reads every file; one that cannot be used stops the node at start, naming its setting.</summary>
-    public CrlFiles(IReadOnlyList<string> paths)
+    /// <summary>Reads every file; one that cannot be used stops the node at start, naming its setting (<paramref name="setting"/>, default <c>Gateway:CrlFiles</c>).</summary>
+    public CrlFiles(IReadOnlyList<string> paths, string? setting = null)
     {
+        setting ??= $"{NodeOptions.Section}:{nameof(NodeOptions.CrlFiles)}";
         ArgumentNullException.ThrowIfNull(paths);
         Paths = [.. paths.Distinct(StringComparer.Ordinal)];
         for (var i = 0; i < paths.Count; i++)
@@ -31,7 +32,7 @@ internal sealed class CrlFiles
             }
             catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or RevocationListException)
             {
-                throw new InvalidOperationException($"The gateway configuration is not valid: {NodeOptions.Section}:{nameof(NodeOptions.CrlFiles)}:{i} {Describe(exception, paths[i])}");
+                throw new InvalidOperationException($"The gateway configuration is not valid: {setting}:{i} {Describe(exception, paths[i])}");
             }
         }
     }

@@ -26,6 +26,12 @@ internal sealed class KeyMaterial
         _passphraseSource = passphraseSource;
     }
 
+    /// <summary>The node's passphrase, for the other secrets it protects (the key-encryption key); null when none is configured.</summary>
+    internal string? Passphrase => _passphrase;
+
+    /// <summary>Where the passphrase came from, for messages.</summary>
+    internal string PassphraseSource => _passphraseSource;
+
     /// <summary>The node's passphrase from <see cref="NodeOptions.KeyPassphraseFile"/>, else <see cref="NodeOptions.KeyPassphrase"/>, else none.</summary>
     public static KeyMaterial For(NodeOptions options)
     {

@@ -67,7 +67,10 @@ public sealed class NodeOptions
     /// <summary>The internal CA whose client certificates are admitted to the internal listener; the role is the certificate's OU.</summary>
     public string InternalClientCaFile { get; set; } = string.Empty;
 
-    /// <summary>32-byte key that encrypts the node's own copy of what it sent; created (owner-only) when missing.</summary>
+    /// <summary>
+    /// The 32-byte content key of a node upgraded from the release before per-case keys: read once, at the upgrade, to
+    /// seal the old copies under case keys, then overwritten and deleted. Unused by a new node.
+    /// </summary>
     public string ContentKeyFile { get; set; } = string.Empty;
 
     /// <summary>

@@ -22,7 +22,6 @@ internal sealed class NodeOptionsValidator : IValidateOptions<NodeOptions>
         problems.RequireFile(options.InternalTlsCertificateFile, nameof(options.InternalTlsCertificateFile));
         problems.RequireFile(options.InternalTlsKeyFile, nameof(options.InternalTlsKeyFile));
         problems.RequireFile(options.InternalClientCaFile, nameof(options.InternalClientCaFile));
-        problems.Require(options.ContentKeyFile, nameof(options.ContentKeyFile));
         for (var i = 0; i < options.CrlFiles.Count; i++)
         {
             problems.RequireFile(options.CrlFiles[i], $"{nameof(options.CrlFiles)}:{i}");

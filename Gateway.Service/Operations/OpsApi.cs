@@ -121,7 +121,7 @@ internal static class OpsApi
     {
         if (identity.Peers.Find(peerId) is null)
         {
-            return new GatewayProblem(404, OperationsCodes.UnknownPeer, $"{peerId} is not a registered peer").ToResult();
+            return new GatewayProblem(404, OperationsCodes.UnknownPeer, "no registered peer has that id").ToResult();
         }
 
         var held = await store.SuspendPeerAsync(peerId, context.User.Actor(), time.GetUtcNow(), cancellationToken);
@@ -135,7 +135,7 @@ internal static class OpsApi
     {
         if (identity.Peers.Find(peerId) is null)
         {
-            return new GatewayProblem(404, OperationsCodes.UnknownPeer, $"{peerId} is not a registered peer").ToResult();
+            return new GatewayProblem(404, OperationsCodes.UnknownPeer, "no registered peer has that id").ToResult();
         }
 
         var released = await store.ResumePeerAsync(peerId, time.GetUtcNow(), cancellationToken);
@@ -168,7 +168,7 @@ internal static class OpsApi
     {
         var messages = await store.ListByLegalBasisAsync(LegalBases.VitalInterests, 500, cancellationToken);
         return TypedResults.Ok<IReadOnlyList<VitalInterestsDisclosure>>([.. messages.Select(message => new VitalInterestsDisclosure(
-            message.MessageId, message.PeerId, message.ConversationId, message.CreatedAt, message.SubmittedBy, message.Justification ?? string.Empty, message.DisclosedFields, message.State))]);
+            message.MessageId, message.PeerId, message.ConversationId, message.CreatedAt, message.SubmittedBy, message.JustificationSha256, message.DisclosedFields, message.State))]);
     }
 
     private static async Task<Ok<IReadOnlyList<ErasureRequest>>> ErasuresAsync(ConsentStore store, bool? outstanding, CancellationToken cancellationToken) =>

@@ -6,8 +6,11 @@ using Gateway.Crypto;
 using Gateway.Crypto.Certificates;
 using Gateway.Crypto.Envelopes;
 using Gateway.Crypto.Receipts;
+using Gateway.Service.Access;
 using Gateway.Service.Audit;
+using Gateway.Service.Cases;
 using Gateway.Service.Inbox;
+using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Persistence;
 using Microsoft.Extensions.Options;
@@ -22,6 +25,10 @@ namespace Gateway.Service.Peering;
 internal sealed partial class InboundEnvelopeReceiver(
     NodeIdentity identity,
     InboxStore store,
+    CaseStore cases,
+    CaseKeys keys,
+    ConversationBinding binding,
+    PeopleDirectory people,
     Database database,
     CertificateValidator validator,
     ReceiptSigner receiptSigner,
@@ -59,12 +66,12 @@ internal sealed partial class InboundEnvelopeReceiver(
 
         if (routing.From != caller)
         {
-            return Reject(403, PeerProtocolCodes.SignerNotTlsPeer, $"{RoutingHeaders.From} is {routing.From}, but the TLS client is {caller}", routing);
+            return Reject(403, PeerProtocolCodes.SignerNotTlsPeer, $"{RoutingHeaders.From} is not the TLS client ({caller})", routing);
         }
 
         if (routing.To != identity.NodeId)
         {
-            return Reject(422, EnvelopeErrorCodes.NotForThisNode, $"{RoutingHeaders.To} is {routing.To}, this node is {identity.NodeId}", routing);
+            return Reject(422, EnvelopeErrorCodes.NotForThisNode, $"{RoutingHeaders.To} is not this node ({identity.NodeId})", routing);
         }
 
         var digest = ReceiptSigner.EnvelopeDigest(envelope);
@@ -116,8 +123,27 @@ internal sealed partial class InboundEnvelopeReceiver(
             return Reject(409, PeerProtocolCodes.Replayed, $"message {header.MessageId} was already received with different content", routing);
         }
 
-        // Minimisation at this end too: nothing outside the profile agreed with this sender is stored.
-        if (contentCheck.Check(header, opened.Payload.Body, opened.Sender) is { } refused)
+        // The conversation id lands in the audit log, which is never erased: a name must not fit in it.
+        if (!CaseIds.IsValid(header.ConversationId))
+        {
+            var invalid = new GatewayProblem(422, PeerProtocolCodes.ConversationIdInvalid, $"message {header.MessageId}: conversationId must be {CaseIds.Rule}");
+            LogRejected(logger, routing.MessageId, routing.From, invalid.Status, invalid.Code);
+            await audit.RecordAsync(caller, AuditActions.EnvelopeRefused, header.MessageId, caller, detail: new { invalid.Code }, cancellationToken: cancellationToken);
+            return InboundResult.Rejected(invalid);
+        }
+
+        // Minimisation at this end too, and the partner only in conversations it shares: nothing else is stored.
+        CaseRecord? @case;
+        try
+        {
+            @case = await cases.GetAsync(header.ConversationId, cancellationToken);
+        }
+        catch (DbException exception)
+        {
+            return Unavailable(exception, routing);
+        }
+
+        if ((contentCheck.Check(header, opened.Payload.Body, opened.Sender) ?? await binding.CheckAsync(header, caller, @case, cancellationToken)) is { } refused)
         {
             LogRejected(logger, routing.MessageId, routing.From, refused.Status, refused.Code);
             await audit.RecordAsync(caller, AuditActions.EnvelopeRefused, header.MessageId, caller, header.ConversationId, new { refused.Code }, cancellationToken);
@@ -137,7 +163,11 @@ internal sealed partial class InboundEnvelopeReceiver(
             identity.Signing);
         try
         {
-            // The audit line commits with the envelope, and only if the envelope is new (the insert is the unit's guard).
+            // Kept sealed under the case's data key (DESIGN §15); a case already erased here keeps the metadata only.
+            var erased = @case?.ErasedAt is not null;
+            var sealedEnvelope = erased ? null : await keys.SealAsync(header.ConversationId, envelope, SealedPurpose.ReceivedEnvelope, header.MessageId, cancellationToken);
+
+            // The audit line and the case commit with the envelope, and only if the envelope is new (the insert is the unit's guard).
             var stored = await database.CommitAsync(
                 new UnitOfWork(InboxStore.Insert(new InboundMessage
                 {
@@ -150,12 +180,16 @@ internal sealed partial class InboundEnvelopeReceiver(
                     LegalBasis = header.LegalBasis,
                     DisclosureProfile = header.DisclosureProfile,
                     CreatedAt = header.CreatedAt,
-                    Envelope = envelope,
+                    Envelope = sealedEnvelope,
                     EnvelopeSha256 = digest,
                     Receipt = receipt,
                     ReceivedAt = now,
-                })).Attach(audit.Line(caller, AuditActions.MessageReceived, header.MessageId, caller, header.ConversationId,
-                    new { header.MessageType, header.Purpose, header.LegalBasis, header.DisclosureProfile, Fields = BodyFields.Flatten(opened.Payload.Body).Select(field => field.Key) })),
+                    ContentErasedAt = erased ? now : null,
+                    ErasureReason = erased ? ErasureReasons.ArrivedAfterErasure : null,
+                }))
+                .Add(CaseStore.Open(header.ConversationId, people.IntakeUnit, caller, caller, now))
+                .Attach(audit.Line(caller, AuditActions.MessageReceived, header.MessageId, caller, header.ConversationId,
+                    new { header.MessageType, header.Purpose, header.LegalBasis, header.DisclosureProfile, Fields = BodyFields.Flatten(opened.Payload.Body).Select(field => field.Key), Erased = erased })),
                 cancellationToken);
             if (!stored)
             {

@@ -19,4 +19,13 @@ internal static class PeerProtocolCodes
     public const string StoreUnavailable = "STORE_UNAVAILABLE";
     public const string BodyTooSlow = "BODY_TOO_SLOW";
     public const string MalformedRequest = "MALFORMED_REQUEST";
+
+    /// <summary>The conversation is not one this node shares with the sending partner (or a new referral tried to enter another partner's).</summary>
+    public const string ConversationNotShared = "CONVERSATION_NOT_SHARED";
+
+    /// <summary><c>inReplyTo</c> names no message exchanged with the sending partner in that conversation.</summary>
+    public const string InReplyToUnknown = "IN_REPLY_TO_UNKNOWN";
+
+    /// <summary>The conversation id is not 8–64 letters, digits and dashes (it lands in the audit log, which is never erased).</summary>
+    public const string ConversationIdInvalid = "CONVERSATION_ID_INVALID";
 }

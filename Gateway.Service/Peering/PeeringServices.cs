@@ -14,6 +14,7 @@ public static class PeeringServices
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, PeerEndpointLimits>();
         services.AddSingleton<ReceiptSigner>();
         services.AddSingleton<InboundContentCheck>();
+        services.AddSingleton<ConversationBinding>();
         services.AddSingleton<InboundEnvelopeReceiver>();
         return services;
     }

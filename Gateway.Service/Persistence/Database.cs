@@ -53,6 +53,15 @@ public sealed class Database : IAsyncDisposable
         return _units.WriteAsync(unit, cancellationToken);
     }
 
+    /// <summary>After an erasure committed: on SQLite, checkpoints the WAL and truncates it (see <see cref="StoreDialect.AfterErasureSql"/>).</summary>
+    public async Task CompactAfterErasureAsync(CancellationToken cancellationToken)
+    {
+        if (_dialect.AfterErasureSql.Length > 0)
+        {
+            await ExecuteAsync(_dialect.AfterErasureSql, cancellationToken);
+        }
+    }
+
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var connection = await OpenAsync(cancellationToken);

@@ -31,6 +31,15 @@ internal abstract class StoreDialect : IAsyncDisposable
     /// </summary>
     public abstract string ExclusiveLockSql(long key);
 
+    /// <summary>
+    /// Run after an erasure committed, outside a transaction: SQLite copies the WAL into the database and truncates it,
+    /// so the pages that held erased rows leave the WAL file too. PostgreSQL has nothing to run here.
+    /// </summary>
+    public abstract string AfterErasureSql { get; }
+
+    /// <summary>Like <see cref="ExclusiveLockSql"/>, but any number of transactions may hold it at once; it excludes only the exclusive holder.</summary>
+    public abstract string SharedLockSql(long key);
+
     /// <summary>A unique-constraint violation on <paramref name="column"/> of <paramref name="table"/>, and not on another constraint.</summary>
     public abstract bool IsUniqueViolation(DbException exception, string table, string column);
 
@@ -83,13 +92,18 @@ internal abstract class StoreDialect : IAsyncDisposable
 
         public override string ExclusiveLockSql(long key) => string.Empty;
 
+        public override string SharedLockSql(long key) => string.Empty;
+
+        public override string AfterErasureSql => "PRAGMA wal_checkpoint(TRUNCATE);";
+
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken)
         {
             var connection = new SqliteConnection(connectionString);
             await connection.OpenAsync(cancellationToken);
             await using var pragma = connection.CreateCommand();
             // Per-connection settings; the journal mode is set once by DatabaseSettingsSql.
-            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000;";
+            // secure_delete: a row deleted or overwritten is zeroed on its page, not left in free space (DESIGN §15).
+            pragma.CommandText = "PRAGMA synchronous=FULL; PRAGMA busy_timeout=30000; PRAGMA secure_delete=ON;";
             await pragma.ExecuteNonQueryAsync(cancellationToken);
             return connection;
         }
@@ -118,6 +132,10 @@ internal abstract class StoreDialect : IAsyncDisposable
         public override string DatabaseSettingsSql => string.Empty;
 
         public override string ExclusiveLockSql(long key) => $"SELECT pg_advisory_xact_lock({key});";
+
+        public override string SharedLockSql(long key) => $"SELECT pg_advisory_xact_lock_shared({key});";
+
+        public override string AfterErasureSql => string.Empty;
 
         public override async ValueTask<DbConnection> OpenAsync(CancellationToken cancellationToken) =>
             await _dataSource.OpenConnectionAsync(cancellationToken);

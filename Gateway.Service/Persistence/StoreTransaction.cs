@@ -46,6 +46,16 @@ public sealed class StoreTransaction : IAsyncDisposable
         }
     }
 
+    /// <summary>Holds lock <paramref name="key"/> shared until this transaction ends: it waits only for an exclusive holder.</summary>
+    public async Task LockSharedAsync(long key, CancellationToken cancellationToken)
+    {
+        var sql = _dialect.SharedLockSql(key);
+        if (sql.Length > 0)
+        {
+            await ExecuteAsync(sql, cancellationToken);
+        }
+    }
+
     public async Task<int> ExecuteAsync(string sql, CancellationToken cancellationToken, params (string Name, object? Value)[] parameters)
     {
         await using var command = new SqlStatement(sql, parameters).ToCommand(_connection, _transaction);

@@ -1,9 +1,9 @@
 namespace Gateway.Service.Referrals;
 
 /// <summary>
-/// A sealed message on its way to a peer, with what the consent gate and minimiser decided. The envelope is
-/// encrypted to the recipient; <see cref="Content"/> is the disclosed payload encrypted with the node's content key.
-/// Erasure and retention remove both and keep the rest.
+/// A sealed message on its way to a peer, with what the consent gate and minimiser decided. <see cref="Envelope"/> (as
+/// sealed for the recipient) and <see cref="Content"/> (the disclosed payload) are kept sealed under the data key of the
+/// message's case (DESIGN §15); erasing the case destroys that key. Erasure and retention remove both and keep the rest.
 /// </summary>
 public sealed record OutboundMessage
 {
@@ -23,22 +23,29 @@ public sealed record OutboundMessage
 
     public Guid? ConsentId { get; init; }
 
-    /// <summary>The written justification of a VitalInterests disclosure: shown to operators and auditors.</summary>
+    /// <summary>For LegalObligation, the provision that obliges (from configuration). Never free text of a person's.</summary>
     public string? Justification { get; init; }
+
+    /// <summary>The written justification of a VitalInterests disclosure, sealed under the case's key (<see cref="Keys.SealedPurpose.Justification"/>).</summary>
+    public byte[]? JustificationSealed { get; init; }
+
+    /// <summary>SHA-256 of the VitalInterests justification: what the audit log and operators see of it.</summary>
+    public string? JustificationSha256 { get; init; }
 
     public required string DisclosureProfile { get; init; }
 
     /// <summary>Names of the fields disclosed (never values).</summary>
     public required IReadOnlyList<string> DisclosedFields { get; init; }
 
-    /// <summary>Subject of the client certificate that submitted it, or <c>system</c>.</summary>
+    /// <summary>The id of the person who submitted it, or <c>system</c>.</summary>
     public required string SubmittedBy { get; init; }
 
     public string? IdempotencyKey { get; init; }
 
-    /// <summary>Null once erased or purged.</summary>
+    /// <summary>The envelope sealed under the case's key; null once erased or purged.</summary>
     public byte[]? Envelope { get; init; }
 
+    /// <summary>The payload as sent, sealed under the case's key; null once erased or purged.</summary>
     public byte[]? Content { get; init; }
 
     public DateTimeOffset? ContentErasedAt { get; init; }

@@ -8,4 +8,5 @@ public static class ReferralCodes
     public const string MessageTypeNotAllowedHere = "MESSAGE_TYPE_NOT_ALLOWED_HERE";
     public const string BodyNotObject = "BODY_NOT_OBJECT";
     public const string IdempotencyKeyReused = "IDEMPOTENCY_KEY_REUSED";
+    public const string IdempotencyKeyInvalid = "IDEMPOTENCY_KEY_INVALID";
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Security.Cryptography;
 using System.Text.Json;
 using Gateway.Contracts;
 using Gateway.Contracts.Envelopes;
@@ -29,7 +28,7 @@ public sealed class ReferralComposer(
         ArgumentNullException.ThrowIfNull(request);
         if (identity.Peers.Find(request.Recipient) is not { } recipient)
         {
-            return new GatewayProblem(400, ReferralCodes.UnknownRecipient, $"{request.Recipient} is not a registered peer");
+            return new GatewayProblem(400, ReferralCodes.UnknownRecipient, "the recipient is not a registered peer of this node");
         }
 
         if (!MessageTypes.IsKnown(request.MessageType))
@@ -46,7 +45,7 @@ public sealed class ReferralComposer(
         var purpose = request.Purpose ?? allowedPurposes[0];
         if (!allowedPurposes.Contains(purpose, StringComparer.Ordinal))
         {
-            return new GatewayProblem(422, DisclosureCodes.PurposeNotAllowed, $"{request.MessageType} is sent for {string.Join(" or ", allowedPurposes)}, not {purpose}");
+            return new GatewayProblem(422, DisclosureCodes.PurposeNotAllowed, $"{request.MessageType} is sent for {string.Join(" or ", allowedPurposes)} only");
         }
 
         // Checked before the schema so that a smuggled name gets its own code rather than "unknown field".
@@ -80,6 +79,16 @@ public sealed class ReferralComposer(
                 return new GatewayProblem(422, ConsentCodes.ConsentRequired, "legalBasis Consent needs a consentId");
             }
 
+            if (consent?.CaseId is { } consentCase && request.ConversationId is { } conversation && consentCase != conversation)
+            {
+                return new GatewayProblem(422, ConsentCodes.ConsentCaseMismatch, $"consent {consent.ConsentId} was recorded in another case; send in that case or record a consent in this one");
+            }
+
+            if (request.LegalBasis == LegalBases.VitalInterests && request.Justification is { } text && AnonymityCheck.FindInText(text) is { } kind)
+            {
+                return new GatewayProblem(422, ConsentCodes.JustificationNotAnonymous, $"the justification contains what looks like {kind}: state the need without identifying anyone");
+            }
+
             var decision = gate.Evaluate(request.LegalBasis, consent, request.Justification, recipient, purpose, IsMinor(request.Body, now), now);
             if (!decision.Allowed)
             {
@@ -100,7 +109,7 @@ public sealed class ReferralComposer(
             From = identity.NodeId,
             To = recipient.Id,
             CreatedAt = now,
-            ConversationId = request.ConversationId ?? Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+            ConversationId = request.ConversationId ?? Cases.CaseIds.New(),
             InReplyTo = request.InReplyTo,
             Purpose = purpose,
             LegalBasis = legalBasis,

@@ -1,6 +1,4 @@
 using Gateway.Crypto.Envelopes;
-using Gateway.Service.Node;
-using Microsoft.Extensions.Options;
 
 namespace Gateway.Service.Referrals;
 
@@ -9,11 +7,11 @@ public static class ReferralsServices
 {
     public static IServiceCollection AddReferrals(this IServiceCollection services)
     {
-        services.AddSingleton(provider => ContentProtector.LoadOrCreate(provider.GetRequiredService<IOptions<NodeOptions>>().Value.ContentKeyFile));
         services.AddSingleton<EnvelopeSealer>();
         services.AddSingleton<SentMessageStore>();
         services.AddSingleton<ReferralComposer>();
         services.AddSingleton<ReferralSender>();
+        services.AddSingleton<CaseResolver>();
         return services;
     }
 }

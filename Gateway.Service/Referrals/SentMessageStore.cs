@@ -13,7 +13,8 @@ public sealed class SentMessageStore(Database database)
 {
     internal const string Columns =
         "message_id, peer_id, message_type, conversation_id, idempotency_key, envelope, state, attempts, created_at, expires_at, next_attempt_at, last_error, receipt, delivered_at, "
-        + "in_reply_to, purpose, legal_basis, consent_id, justification, disclosure_profile, disclosed_fields, submitted_by, content, content_erased_at";
+        + "in_reply_to, purpose, legal_basis, consent_id, justification, disclosure_profile, disclosed_fields, submitted_by, content, content_erased_at, "
+        + "justification_sealed, justification_sha256";
 
     /// <summary>The message (Queued, or Suspended when its peer is) and its first transition; the outbox row is the caller's.</summary>
     public static IEnumerable<SqlStatement> Insert(OutboundMessage message)
@@ -22,16 +23,17 @@ public sealed class SentMessageStore(Database database)
         var id = message.MessageId.ToString();
         yield return new("""
             INSERT INTO outbound_messages (message_id, peer_id, message_type, conversation_id, in_reply_to, purpose, legal_basis, consent_id,
-                justification, disclosure_profile, disclosed_fields, submitted_by, idempotency_key, envelope, content, state,
-                attempts, created_at, expires_at, next_attempt_at, updated_at)
-            VALUES (@id, @peer, @type, @conversation, @replyTo, @purpose, @basis, @consent, @justification, @profile, @fields, @by, @key,
-                @envelope, @content,
+                justification, justification_sealed, justification_sha256, disclosure_profile, disclosed_fields, submitted_by, idempotency_key,
+                envelope, content, sealed, state, attempts, created_at, expires_at, next_attempt_at, updated_at)
+            VALUES (@id, @peer, @type, @conversation, @replyTo, @purpose, @basis, @consent, @justification, @justificationSealed, @justificationHash,
+                @profile, @fields, @by, @key, @envelope, @content, 1,
                 CASE WHEN EXISTS (SELECT 1 FROM peer_controls WHERE peer_id = @peer AND suspended_at IS NOT NULL) THEN 'Suspended' ELSE @state END,
                 0, @created, @expires, @next, @created)
             """,
             ("id", id), ("peer", message.PeerId), ("type", message.MessageType),
             ("conversation", message.ConversationId), ("replyTo", message.InReplyTo?.ToString()), ("purpose", message.Purpose),
             ("basis", message.LegalBasis), ("consent", message.ConsentId?.ToString()), ("justification", message.Justification),
+            ("justificationSealed", message.JustificationSealed), ("justificationHash", message.JustificationSha256),
             ("profile", message.DisclosureProfile), ("fields", JsonSerializer.Serialize(message.DisclosedFields)), ("by", message.SubmittedBy),
             ("key", message.IdempotencyKey), ("envelope", message.Envelope), ("content", message.Content),
             ("state", message.State.ToString()), ("created", SqlStatement.Ms(message.CreatedAt)), ("expires", SqlStatement.Ms(message.ExpiresAt)),
@@ -53,11 +55,29 @@ public sealed class SentMessageStore(Database database)
         WHERE peer_id = @peer AND conversation_id = @conversation AND message_type NOT IN ('ConsentWithdrawn', 'ErasureConfirmed')
         """, ("now", SqlStatement.Ms(now)), ("peer", holder.PeerId), ("conversation", holder.ConversationId));
 
-    /// <summary>Retention: the content of settled messages older than <paramref name="before"/>.</summary>
-    public static SqlStatement PurgeContent(DateTimeOffset before, DateTimeOffset now) => new("""
-        UPDATE outbound_messages SET envelope = NULL, content = NULL, content_erased_at = @now
-        WHERE created_at < @before AND content_erased_at IS NULL AND state IN ('Delivered', 'Failed', 'Cancelled')
-        """, ("now", SqlStatement.Ms(now)), ("before", SqlStatement.Ms(before)));
+    /// <summary>
+    /// An erased case: its sent messages keep their metadata; what is not delivered yet is cancelled (its envelope is
+    /// noise now), and every envelope, copy and justification of the case is emptied. The transitions are the caller's
+    /// (<see cref="UndeliveredInCaseAsync"/>).
+    /// </summary>
+    public static IEnumerable<SqlStatement> EraseCase(string caseId, string reason, DateTimeOffset now)
+    {
+        yield return new($"""
+            UPDATE outbound_messages SET state = 'Cancelled', last_error = @reason, lease_until = NULL, updated_at = @now
+            WHERE conversation_id = @case AND {Undelivered}
+            """, ("case", caseId), ("reason", reason), ("now", SqlStatement.Ms(now)));
+        yield return new("""
+            UPDATE outbound_messages SET envelope = NULL, content = NULL, justification_sealed = NULL, content_erased_at = COALESCE(content_erased_at, @now)
+            WHERE conversation_id = @case AND (envelope IS NOT NULL OR content IS NOT NULL OR justification_sealed IS NOT NULL)
+            """, ("case", caseId), ("now", SqlStatement.Ms(now)));
+    }
+
+    /// <summary>The messages of a case that have not left and are not on the wire: what erasing the case cancels.</summary>
+    public static async Task<IReadOnlyList<Guid>> UndeliveredInCaseAsync(StoreTransaction transaction, string caseId, CancellationToken cancellationToken) =>
+        await transaction.QueryAsync($"SELECT message_id FROM outbound_messages WHERE conversation_id = @case AND {Undelivered}",
+            reader => Guid.Parse(reader.GetString(0)), cancellationToken, ("case", caseId));
+
+    private const string Undelivered = "state IN ('Queued', 'RetryWaiting', 'Suspended', 'Failed')";
 
     /// <summary>
     /// Commits a submission (<see cref="Insert"/>, its outbox row, its audit lines), possibly in one transaction with
@@ -86,6 +106,10 @@ public sealed class SentMessageStore(Database database)
     /// <summary>Sent messages, newest first.</summary>
     public Task<IReadOnlyList<OutboundMessage>> ListAsync(int max, CancellationToken cancellationToken) =>
         database.QueryAsync($"SELECT {Columns} FROM outbound_messages ORDER BY created_at DESC, message_id LIMIT @max", Read, cancellationToken, ("max", max));
+
+    /// <summary>What this node sent in one case, oldest first.</summary>
+    public Task<IReadOnlyList<OutboundMessage>> ListForCaseAsync(string caseId, CancellationToken cancellationToken) =>
+        database.QueryAsync($"SELECT {Columns} FROM outbound_messages WHERE conversation_id = @case ORDER BY created_at, message_id", Read, cancellationToken, ("case", caseId));
 
     /// <summary>Sent messages under one legal basis, newest first: what operators review for VitalInterests.</summary>
     public Task<IReadOnlyList<OutboundMessage>> ListByLegalBasisAsync(string legalBasis, int max, CancellationToken cancellationToken) =>
@@ -136,5 +160,7 @@ public sealed class SentMessageStore(Database database)
         SubmittedBy = reader.GetString(21),
         Content = reader.NullableBytes(22),
         ContentErasedAt = reader.NullableTime(23),
+        JustificationSealed = reader.NullableBytes(24),
+        JustificationSha256 = reader.NullableString(25),
     };
 }

@@ -1,5 +1,7 @@
 using Gateway.Service.Audit;
+using Gateway.Service.Cases;
 using Gateway.Service.Inbox;
+using Gateway.Service.Keys;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 using Microsoft.Extensions.Options;
@@ -7,7 +9,7 @@ using Microsoft.Extensions.Options;
 namespace Gateway.Service.Retention;
 
 /// <summary>Purges content past its retention period on a schedule; each purge is an audit line with counts only.</summary>
-internal sealed partial class RetentionJob(Database database, AuditLog audit, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : BackgroundService
+internal sealed partial class RetentionJob(Database database, CaseKeys keys, AuditLog audit, TimeProvider time, IOptions<RetentionOptions> options, ILogger<RetentionJob> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -27,20 +29,53 @@ internal sealed partial class RetentionJob(Database database, AuditLog audit, Ti
         while (await WaitAsync(timer, stoppingToken));
     }
 
+    /// <summary>
+    /// Erases every case whose content is all past its period (received content older than InboundContent and acted
+    /// on, sent content older than OutboundContent and settled): its data key destroyed with this epoch's
+    /// key-encryption key (DESIGN §15), its content columns emptied, metadata and receipts kept. Returns how many
+    /// received and sent messages lost their content.
+    /// </summary>
     public async Task<(int Inbound, int Outbound)> PurgeAsync(CancellationToken cancellationToken)
     {
         var retention = options.Value;
         var now = time.GetUtcNow();
-        await using var transaction = await database.BeginAsync(cancellationToken);
-        var purged = await transaction.ExecuteAllAsync(
-            [InboxStore.PurgeContent(now - retention.InboundContent, now), SentMessageStore.PurgeContent(now - retention.OutboundContent, now)], cancellationToken);
-        var (inbound, outbound) = (purged[0], purged[1]);
-        if (inbound + outbound > 0)
+        var due = await database.QueryAsync("""
+            SELECT c.case_id FROM cases c
+            WHERE c.erased_at IS NULL
+              AND NOT EXISTS (SELECT 1 FROM inbound_messages i WHERE i.conversation_id = c.case_id
+                              AND (i.received_at >= @inboundBefore OR i.processed_at IS NULL))
+              AND NOT EXISTS (SELECT 1 FROM outbound_messages o WHERE o.conversation_id = c.case_id
+                              AND (o.created_at >= @outboundBefore OR o.state NOT IN ('Delivered', 'Failed', 'Cancelled')))
+              AND (EXISTS (SELECT 1 FROM inbound_messages i WHERE i.conversation_id = c.case_id AND i.envelope IS NOT NULL)
+                   OR EXISTS (SELECT 1 FROM outbound_messages o WHERE o.conversation_id = c.case_id AND (o.envelope IS NOT NULL OR o.content IS NOT NULL)))
+            ORDER BY c.opened_at LIMIT 500
+            """, reader => reader.GetString(0), cancellationToken,
+            ("inboundBefore", SqlStatement.Ms(now - retention.InboundContent)), ("outboundBefore", SqlStatement.Ms(now - retention.OutboundContent)));
+        if (due.Count == 0)
         {
-            transaction.Attach(audit.Line(AuditLog.System, AuditActions.RetentionPurge, detail: new { Inbound = inbound, Outbound = outbound }));
+            return (0, 0);
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        var (inbound, outbound) = (0, 0);
+        await keys.EraseAsync(due, async scope =>
+        {
+            foreach (var caseId in due)
+            {
+                var cancelled = await SentMessageStore.UndeliveredInCaseAsync(scope.Transaction, caseId, cancellationToken);
+                await scope.Transaction.ExecuteAllAsync([.. cancelled.SelectMany(message => new[]
+                {
+                    SentMessageStore.Transition(message, now, DeliveryState.Cancelled, ErasureReasons.Retention),
+                    Outbox.OutboxStore.Remove(message),
+                })], cancellationToken);
+                var erased = await scope.Transaction.ExecuteAllAsync(
+                    [InboxStore.EraseCase(caseId, ErasureReasons.Retention, now), .. SentMessageStore.EraseCase(caseId, ErasureReasons.Retention, now), CaseStore.MarkErased(caseId, ErasureReasons.Retention, now)],
+                    cancellationToken);
+                inbound += erased[0];
+                outbound += erased[2];
+            }
+
+            scope.Transaction.Attach(audit.Line(AuditLog.System, AuditActions.RetentionPurge, detail: new { Cases = due.Count, Inbound = inbound, Outbound = outbound }));
+        }, cancellationToken);
         return (inbound, outbound);
     }
 

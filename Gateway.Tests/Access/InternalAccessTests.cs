@@ -7,9 +7,9 @@ using Gateway.Tests.Federation;
 namespace Gateway.Tests.Access;
 
 /// <summary>
-/// Who may call the internal listener (DESIGN §10): client certificates from this node's internal CA, the role in
-/// their OU. The endpoints are taken from the node's own OpenAPI document, so a new content endpoint is covered
-/// without touching this test.
+/// Who may call the internal listener (DESIGN §10, §14): personal client certificates from this node's internal CA,
+/// the person's roles from the people directory. The endpoints are taken from the node's own OpenAPI document, so a
+/// new content or oversight endpoint is covered without touching this test.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class InternalAccessTests : IClassFixture<InternalAccessTests.Nodes>
@@ -40,6 +40,38 @@ public sealed class InternalAccessTests : IClassFixture<InternalAccessTests.Node
         {
             using var response = await _nodes.Estonia.ApiAs(DevClientRoles.Auditor).SendAsync(Request(method, path));
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path}: {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task A_caseworker_gets_403_ROLE_FORBIDDEN_on_every_oversight_endpoint_and_an_auditor_reaches_them()
+    {
+        var endpoints = await OversightEndpointsAsync();
+        Assert.True(endpoints.Count >= 3, $"the OpenAPI document lists only {endpoints.Count} oversight endpoints");
+
+        foreach (var (method, path) in endpoints)
+        {
+            using var response = await _nodes.Estonia.Api.SendAsync(Request(method, path));
+            var text = await response.Content.ReadAsStringAsync();
+            Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{method} {path}: {(int)response.StatusCode} {text}");
+            Assert.Contains("ROLE_FORBIDDEN", text);
+
+            using var asAuditor = await _nodes.Estonia.ApiAs(DevPeople.Auditor).SendAsync(Request(method, path));
+            Assert.True(asAuditor.StatusCode is not (HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized), $"{method} {path} as auditor: {(int)asAuditor.StatusCode}");
+        }
+    }
+
+    [Fact]
+    public async Task Every_person_reads_who_they_are_and_nothing_more_from_me()
+    {
+        foreach (var handle in DevPeople.Handles)
+        {
+            using var response = await _nodes.Estonia.ApiAs(handle).GetAsync("/api/v1/me");
+            var me = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal(DevPeople.IdOf("EE-SKA", handle), me.GetProperty("id").GetString());
+            Assert.Equal(DevPeople.Person("EE-SKA", handle).Roles, me.GetProperty("roles").EnumerateArray().Select(role => role.GetString()));
         }
     }
 
@@ -111,11 +143,20 @@ public sealed class InternalAccessTests : IClassFixture<InternalAccessTests.Node
         return JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
     }
 
-    /// <summary>Every operation under /api/v1 in the node's OpenAPI document, with path parameters filled in.</summary>
-    private async Task<IReadOnlyList<(string Method, string Path)>> ContentEndpointsAsync()
+    /// <summary>
+    /// Every operation under /api/v1 in the node's OpenAPI document that shows or changes case content, with path
+    /// parameters filled in: all but <c>/api/v1/me</c> (anyone signed in) and the oversight views (auditors).
+    /// </summary>
+    private Task<IReadOnlyList<(string Method, string Path)>> ContentEndpointsAsync() =>
+        EndpointsAsync(path => path.StartsWith("/api/v1/", StringComparison.Ordinal) && path != "/api/v1/me" && !path.StartsWith("/api/v1/oversight/", StringComparison.Ordinal));
+
+    private Task<IReadOnlyList<(string Method, string Path)>> OversightEndpointsAsync() =>
+        EndpointsAsync(path => path.StartsWith("/api/v1/oversight/", StringComparison.Ordinal));
+
+    private async Task<IReadOnlyList<(string Method, string Path)>> EndpointsAsync(Func<string, bool> include)
     {
         var endpoints = new List<(string, string)>();
-        foreach (var path in (await OpenApiAsync()).GetProperty("paths").EnumerateObject().Where(path => path.Name.StartsWith("/api/v1/", StringComparison.Ordinal)))
+        foreach (var path in (await OpenApiAsync()).GetProperty("paths").EnumerateObject().Where(path => include(path.Name)))
         {
             var concrete = System.Text.RegularExpressions.Regex.Replace(path.Name, @"\{[^}]+\}", Guid.NewGuid().ToString());
             endpoints.AddRange(path.Value.EnumerateObject().Select(operation => (operation.Name.ToUpperInvariant(), concrete)));

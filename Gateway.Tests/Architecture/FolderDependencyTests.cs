@@ -105,7 +105,7 @@ public sealed class FolderDependencyTests
     public void The_folder_list_is_what_the_layout_describes()
     {
         Assert.Equal(
-            ["Access", "Audit", "Cli", "Consent", "Delivery", "Disclosure", "Erasure", "Hosting", "Inbox", "Node", "Operations", "Outbox", "Peering", "Persistence", "Referrals", "Retention", "Telemetry"],
+            ["Access", "Audit", "Cases", "Casework", "Cli", "Consent", "Delivery", "Disclosure", "Erasure", "Hosting", "Inbox", "Keys", "Node", "Operations", "Outbox", "Oversight", "Peering", "Persistence", "Referrals", "Retention", "Telemetry", "Upgrade"],
             ServiceFolders());
     }
 

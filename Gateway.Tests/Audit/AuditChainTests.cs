@@ -1,11 +1,11 @@
 using Gateway.Service.Audit;
 using Gateway.Service.Persistence;
+using Gateway.Testing.Persistence;
 using Gateway.Tests.Cli;
 using Gateway.Tests.Federation;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
-using Gateway.Tests.Persistence;
 using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Audit;

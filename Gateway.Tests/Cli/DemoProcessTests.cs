@@ -1,5 +1,6 @@
 using System.Text.Json;
-using Gateway.Tests.Federation;
+using Gateway.Testing.Nodes;
+using Gateway.Testing.Ports;
 using Gateway.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 

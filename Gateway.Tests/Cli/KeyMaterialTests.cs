@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
+using Gateway.Testing.Nodes;
 using Gateway.Tests.Federation;
 using Gateway.Service.Referrals;
 

@@ -16,9 +16,10 @@ public sealed class PkiInitDevCommandTests
     private const string ServerAuth = "1.3.6.1.5.5.7.3.1";
     private const string ClientAuth = "1.3.6.1.5.5.7.3.2";
     private const string OrganizationalUnit = "2.5.4.11";
+    private const string CommonName = "2.5.4.3";
 
     [Fact]
-    public void Init_dev_writes_a_CA_per_state_and_eight_PEM_files_and_peers_json_per_node()
+    public void Init_dev_writes_a_CA_per_state_and_eight_PEM_files_peers_json_and_people_json_per_node()
     {
         using var temp = new TempDirectory();
         var pki = temp.File("pki");
@@ -30,7 +31,7 @@ public sealed class PkiInitDevCommandTests
         foreach (var node in Nodes)
         {
             Assert.Equal(
-                ["enc.crt", "enc.key", "internal-tls.crt", "internal-tls.key", "peers.json", "sign.crt", "sign.key", "tls.crt", "tls.key"],
+                ["enc.crt", "enc.key", "internal-tls.crt", "internal-tls.key", "peers.json", "people.json", "sign.crt", "sign.key", "tls.crt", "tls.key"],
                 Directory.GetFiles(Path.Combine(pki, node)).Select(Path.GetFileName).Order());
             var keyPem = File.ReadAllText(Path.Combine(pki, node, "sign.key"));
             Assert.Equal("PRIVATE KEY", keyPem[PemEncoding.Find(keyPem).Label]); // PKCS#8, unencrypted
@@ -92,7 +93,7 @@ public sealed class PkiInitDevCommandTests
     }
 
     [Fact]
-    public void Init_dev_writes_an_internal_CA_and_a_certificate_and_PKCS8_key_per_role_into_each_nodes_clients_folder()
+    public void Init_dev_writes_an_internal_CA_its_CRL_and_a_certificate_and_PKCS8_key_per_person_into_each_nodes_clients_folder()
     {
         using var temp = new TempDirectory();
         var pki = InitDev(temp);
@@ -100,11 +101,21 @@ public sealed class PkiInitDevCommandTests
         foreach (var node in Nodes)
         {
             Assert.Equal(
-                ["auditor.crt", "auditor.key", "caseworker.crt", "caseworker.key", "internal-ca.crt", "operator.crt", "operator.key"],
+                ["auditor.crt", "auditor.key", "caseworker-b.crt", "caseworker-b.key", "caseworker.crt", "caseworker.key", "dpo.crt", "dpo.key",
+                 "internal-ca.crl", "internal-ca.crt", "operator.crt", "operator.key"],
                 Directory.GetFiles(DevPkiLayout.ClientsFolder(pki, node)).Select(Path.GetFileName).Order());
-            foreach (var role in DevClientRoles.All)
+            foreach (var handle in DevPeople.Handles)
             {
-                Assert.Equal("PRIVATE KEY", PemLabel(DevPkiLayout.ClientKeyFile(pki, node, role)));
+                Assert.Equal("PRIVATE KEY", PemLabel(DevPkiLayout.ClientKeyFile(pki, node, handle)));
+            }
+
+            // The CRL starts empty (DER, as CRL distribution points serve it): nobody is revoked yet.
+            var revoked = CertificateRevocationListBuilder.Load(File.ReadAllBytes(DevPkiLayout.InternalCrlFile(pki, node)), out var crlNumber);
+            Assert.Equal(System.Numerics.BigInteger.One, crlNumber);
+            foreach (var handle in DevPeople.Handles)
+            {
+                using var person = Certificate(DevPkiLayout.ClientCertificateFile(pki, node, handle));
+                Assert.False(revoked.RemoveEntry(person.SerialNumberBytes.Span), $"{node} {handle} is revoked from the start");
             }
 
             Assert.Equal("PRIVATE KEY", PemLabel(DevPkiLayout.InternalTlsKeyFile(pki, node)));
@@ -121,7 +132,7 @@ public sealed class PkiInitDevCommandTests
 
         var keys = Directory.GetFiles(pki, "*.key", SearchOption.AllDirectories);
 
-        Assert.Equal(Nodes.Length * 7, keys.Length); // tls, sign, enc, internal-tls and three roles
+        Assert.Equal(Nodes.Length * (4 + DevPeople.Handles.Count), keys.Length); // tls, sign, enc, internal-tls and one per person
         Assert.All(keys, key => Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key)));
     }
 
@@ -137,7 +148,7 @@ public sealed class PkiInitDevCommandTests
 
         var privateKeys = Directory.GetFiles(pki, "*", SearchOption.AllDirectories).Where(file => PemLabel(file) == "PRIVATE KEY").ToList();
 
-        Assert.Equal(Nodes.Length * 7, privateKeys.Count);
+        Assert.Equal(Nodes.Length * (4 + DevPeople.Handles.Count), privateKeys.Count);
         foreach (var file in privateKeys)
         {
             using var key = ECDsa.Create();
@@ -171,7 +182,7 @@ public sealed class PkiInitDevCommandTests
         foreach (var node in Nodes)
         {
             using var authority = Certificate(DevPkiLayout.InternalCaFile(pki, node));
-            foreach (var role in DevClientRoles.All)
+            foreach (var role in DevPeople.Handles)
             {
                 using var client = Certificate(DevPkiLayout.ClientCertificateFile(pki, node, role));
                 Assert.True(ChainsTo(client, authority), $"{node} {role} does not chain to {node}'s internal CA");
@@ -188,7 +199,7 @@ public sealed class PkiInitDevCommandTests
 
         foreach (var node in Nodes)
         {
-            foreach (var role in DevClientRoles.All)
+            foreach (var role in DevPeople.Handles)
             {
                 using var client = Certificate(DevPkiLayout.ClientCertificateFile(pki, node, role));
                 foreach (var other in Nodes.Where(other => other != node))
@@ -205,7 +216,7 @@ public sealed class PkiInitDevCommandTests
     }
 
     [Fact]
-    public void Client_certificates_carry_their_role_in_the_OU_and_are_for_client_authentication_only()
+    public void Client_certificates_name_their_person_by_id_only_carry_no_role_and_are_for_client_authentication_only()
     {
         using var temp = new TempDirectory();
         var pki = InitDev(temp);
@@ -213,13 +224,14 @@ public sealed class PkiInitDevCommandTests
         foreach (var node in Nodes)
         {
             var clients = Directory.GetFiles(DevPkiLayout.ClientsFolder(pki, node), "*.crt").Where(file => Path.GetFileName(file) != "internal-ca.crt").ToList();
-            Assert.Equal(DevClientRoles.All.Order(), clients.Select(Path.GetFileNameWithoutExtension).Order());
+            Assert.Equal(DevPeople.Handles.Order(), clients.Select(Path.GetFileNameWithoutExtension).Order());
             foreach (var file in clients)
             {
                 using var client = Certificate(file);
-                var role = Path.GetFileNameWithoutExtension(file);
-                Assert.Equal($"CN={role}-1, OU={role}, O={node}", client.Subject);
-                Assert.Equal(role, Attribute(client.SubjectName, OrganizationalUnit));
+                var handle = Path.GetFileNameWithoutExtension(file);
+                // Roles and units come from people.json, never from the certificate, and the subject names no one.
+                Assert.Equal($"CN={DevPeople.IdOf(node, handle)}, O={node}", client.Subject);
+                Assert.Null(Attribute(client.SubjectName, OrganizationalUnit));
                 Assert.Equal([ClientAuth], ExtendedKeyUsages(client));
                 Assert.Equal(X509KeyUsageFlags.DigitalSignature, client.Extensions.OfType<X509KeyUsageExtension>().Single().KeyUsages);
                 Assert.Equal(ECCurve.NamedCurves.nistP256.Oid.Value, ECCurveOid(client));
@@ -311,7 +323,7 @@ public sealed class PkiInitDevCommandTests
                                 certificate is X509Certificate2 presented && ChainsTo(presented, authority),
                         },
                         timeout.Token);
-                    return tls.RemoteCertificate is X509Certificate2 presented ? Attribute(presented.SubjectName, OrganizationalUnit) : null;
+                    return tls.RemoteCertificate is X509Certificate2 presented ? Attribute(presented.SubjectName, CommonName) : null;
                 },
                 timeout.Token);
 
@@ -329,7 +341,7 @@ public sealed class PkiInitDevCommandTests
                 },
                 timeout.Token);
 
-            Assert.Equal(DevClientRoles.Operator, await serverSide);
+            Assert.Equal(DevPeople.IdOf("EE-SKA", DevPeople.Operator), await serverSide);
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
-using Gateway.Tests.Federation;
+using Gateway.Testing.Nodes;
+using Gateway.Testing.Ports;
 
 namespace Gateway.Tests.Cli;
 

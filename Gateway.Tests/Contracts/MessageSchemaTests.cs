@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Gateway.Contracts.Envelopes;
 using Gateway.Contracts.Messages;
 using Gateway.Service.Disclosure;
+using Gateway.Testing.Repository;
 using Gateway.Tests.Cli;
 using Json.Schema;
 
@@ -18,23 +19,9 @@ public sealed class MessageSchemaTests
 
     public static TheoryData<string> MessageTypeNames => [.. MessageTypes.All];
 
-    /// <summary>A path under the repository root: the folder above the test binaries that holds Gateway.sln.</summary>
-    internal static string RepositoryPath(params string[] parts)
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-            {
-                return Path.Combine([directory.FullName, .. parts]);
-            }
-        }
-
-        throw new InvalidOperationException($"no folder above {AppContext.BaseDirectory} holds Gateway.sln");
-    }
-
     internal static JsonElement ReadExample(string messageType)
     {
-        using var document = JsonDocument.Parse(File.ReadAllBytes(RepositoryPath("docs", "examples", $"{messageType}.json")));
+        using var document = JsonDocument.Parse(File.ReadAllBytes(RepositoryRoot.PathOf("docs", "examples", $"{messageType}.json")));
         return document.RootElement.Clone();
     }
 
@@ -43,7 +30,7 @@ public sealed class MessageSchemaTests
     {
         using var temp = new TempDirectory();
         Assert.Equal(0, CliRunner.Run("schemas", "export", "--out", temp.Path).ExitCode);
-        var committed = RepositoryPath("docs", "schemas");
+        var committed = RepositoryRoot.PathOf("docs", "schemas");
 
         var generatedNames = FileNames(temp.Path);
         var committedNames = Directory.Exists(committed) ? FileNames(committed) : [];
@@ -127,7 +114,7 @@ public sealed class MessageSchemaTests
     [Fact]
     public void There_is_one_example_per_message_type_and_no_other()
     {
-        var examples = Directory.GetFiles(RepositoryPath("docs", "examples"), "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
+        var examples = Directory.GetFiles(RepositoryRoot.PathOf("docs", "examples"), "*.json").Select(Path.GetFileNameWithoutExtension).Order(StringComparer.Ordinal);
 
         Assert.Equal(MessageTypes.All.Order(StringComparer.Ordinal), examples);
     }
@@ -136,7 +123,7 @@ public sealed class MessageSchemaTests
     [MemberData(nameof(MessageTypeNames))]
     public void Example_validates_against_its_schema_file_read_independently(string messageType)
     {
-        var schema = JsonSchema.FromText(File.ReadAllText(RepositoryPath("docs", "schemas", $"{messageType}.schema.json")));
+        var schema = JsonSchema.FromText(File.ReadAllText(RepositoryRoot.PathOf("docs", "schemas", $"{messageType}.schema.json")));
 
         var result = schema.Evaluate(ReadExample(messageType), new EvaluationOptions { OutputFormat = OutputFormat.List, RequireFormatValidation = true });
 
@@ -158,8 +145,10 @@ public sealed class MessageSchemaTests
     {
         // type, dotted path to set (or to remove, when the JSON is empty), its JSON, how the expected problem starts
         // (location, then keyword), and a value of the body that no problem may repeat
-        { MessageTypes.AnonymousConsultation, "prs_FirstName", "\"SYNTHETIC-Leak\"", "/prs_FirstName:", "SYNTHETIC-Leak" },
-        { MessageTypes.ReferralRequest, "child.guardian.nickname", "\"SYNTHETIC-Nick\"", "/child/guardian/nickname:", "SYNTHETIC-Nick" },
+        { MessageTypes.AnonymousConsultation, "prs_FirstName", "\"SYNTHETIC-Leak\"", "/prs_FirstName: is not a field", "SYNTHETIC-Leak" },
+        { MessageTypes.ReferralRequest, "child.guardian.nickname", "\"SYNTHETIC-Nick\"", "/child/guardian: has a property that is not a field", "SYNTHETIC-Nick" },
+        // A property name that is not the catalogue's is the caller's own text (here a name): only its parent is named.
+        { MessageTypes.ReferralRequest, "child.SYNTHETIC-Kalju Kask", "\"x\"", "/child: has a property that is not a field", "Kalju" },
         { MessageTypes.AdmissionDecision, "reasonCode", "\"NotInJurisdiction\"", "/reasonCode: enum", "NotInJurisdiction" },
         { MessageTypes.ReferralRequest, "vic_TypeOfExploitation", "[\"ForcedBegging\", \"PettyTheft\"]", "/vic_TypeOfExploitation/1: enum", "PettyTheft" },
         { MessageTypes.ReferralRequest, "prs_Birthdate", "\"01.01.2014\"", "/prs_Birthdate: format", "01.01.2014" },

@@ -127,7 +127,7 @@ public sealed class OperatorDashboardTests(ITestOutputHelper output)
         Assert.Equal(DeliveryState.Delivered, (await sender.StatusAsync(accepted.MessageId)).State);
         var audit = Assert.Single(await sender.Stores.Audit.ListAsync(AuditActions.MessageRetried, 10, CancellationToken.None));
         Assert.Equal(accepted.MessageId, audit.MessageId);
-        Assert.Contains("OU=operator", audit.Actor);
+        Assert.Equal(DevPeople.IdOf("EE-SKA", DevPeople.Operator), audit.Actor); // the person, by id
     }
 
     [Fact]
@@ -146,7 +146,7 @@ public sealed class OperatorDashboardTests(ITestOutputHelper output)
 
         // Finland is down when the consent is withdrawn, so its erasure confirmation stays outstanding on the page.
         await finland.StopAsync();
-        using (var withdraw = await sender.Api.PostAsJsonAsync($"/api/v1/consents/{withdrawn}/withdraw", new { withdrawnBy = "Subject" }))
+        using (var withdraw = await sender.Api.PostAsJsonAsync($"/api/v1/consents/{withdrawn}/withdraw", new { withdrawnBy = "Subject", reason = "WithdrawnByPerson" }))
         {
             Assert.Equal(HttpStatusCode.OK, withdraw.StatusCode);
         }

@@ -1,4 +1,5 @@
-using Gateway.Tests.Infrastructure;
+using Gateway.Testing.Repository;
+using Gateway.Testing.Scripts;
 
 namespace Gateway.Tests.Deployment;
 
@@ -13,7 +14,7 @@ public sealed class DeploymentFilesTests
     /// <summary>The first run may install the packages.</summary>
     private static readonly TimeSpan ScriptDeadline = TimeSpan.FromMinutes(5);
 
-    private static readonly string Root = BashScript.RepositoryRoot;
+    private static readonly string Root = RepositoryRoot.Find();
 
     private static readonly string Script = Path.Combine(Root, "deploy", "check-deployment.sh");
 

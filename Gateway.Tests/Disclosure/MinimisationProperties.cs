@@ -14,10 +14,9 @@ using Gateway.Service.Disclosure;
 using Gateway.Service.Hosting;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
+using Gateway.Testing.Persistence;
 using Gateway.Tests.Federation;
 using Gateway.Service.Node;
-
-using Gateway.Tests.Persistence;
 
 namespace Gateway.Tests.Disclosure;
 

@@ -10,8 +10,8 @@ using Gateway.Service.Disclosure;
 using Gateway.Service.Node;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
+using Gateway.Testing.Persistence;
 using Gateway.Tests.Federation;
-using Gateway.Tests.Persistence;
 
 namespace Gateway.Tests.Disclosure;
 

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Gateway.Testing.Caseworker;
 using Gateway.Tests.Federation;
 
 namespace Gateway.Tests.Faults;
@@ -20,7 +21,7 @@ internal sealed class CaseworkerClient : IDisposable
     private int _retries;
 
     public CaseworkerClient(string pki, string nodeId, IReadOnlyList<int> internalPorts) =>
-        _clients = [.. internalPorts.Select(port => InternalApi.Caseworker(pki, nodeId, port, TimeSpan.FromSeconds(15)))];
+        _clients = [.. internalPorts.Select(port => CaseworkerHttp.Create(pki, nodeId, port, TimeSpan.FromSeconds(15), pooledConnectionLifetime: TimeSpan.FromSeconds(30)))];
 
     /// <summary>Requests sent again after no answer or a 5xx.</summary>
     public int Retries => Volatile.Read(ref _retries);

@@ -5,8 +5,7 @@ using Gateway.Crypto.DevPki;
 using Gateway.Crypto.Receipts;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
-
-using Gateway.Tests.Persistence;
+using Gateway.Testing.Persistence;
 
 namespace Gateway.Tests.Faults;
 
@@ -100,7 +99,8 @@ internal static class DeliveryCheck
 
             attempts += message.Attempts;
             retried += message.Attempts > 1 ? 1 : 0;
-            if (message.IdempotencyKey != key)
+            // Idempotency keys are the person's own (DESIGN §14): stored with the id of the caseworker who sent.
+            if (message.IdempotencyKey != $"{DevPeople.IdOf(FaultFederation.Sender, DevPeople.Caseworker)}:{key}")
             {
                 problems.Add($"{key} → {id}: stored under idempotency key {message.IdempotencyKey}");
             }
@@ -113,7 +113,7 @@ internal static class DeliveryCheck
                     lastDelivered = at;
                 }
 
-                if (message.Receipt is not { } signed || message.Envelope is not { } envelope)
+                if (message.Receipt is not { } signed || await senderStore.SentEnvelopeAsync(id, CancellationToken.None) is not { } envelope)
                 {
                     problems.Add($"{id}: Delivered without a receipt or without the envelope sent");
                     suspects.Add(id);

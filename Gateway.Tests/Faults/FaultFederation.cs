@@ -1,8 +1,10 @@
 using Gateway.Crypto.DevPki;
 using Gateway.Service.Persistence;
+using Gateway.Testing.Broker;
+using Gateway.Testing.Nodes;
+using Gateway.Testing.Persistence;
+using Gateway.Testing.Ports;
 using Gateway.Tests.Federation;
-
-using Gateway.Tests.Persistence;
 
 namespace Gateway.Tests.Faults;
 
@@ -137,7 +139,16 @@ internal sealed class FaultFederation : IAsyncDisposable
             arguments.AddRange(["--internal-port", internalPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         }
 
-        var process = new GatewayNodeProcess(name ?? nodeId, nodeId, internalPort != 0 ? internalPort : InternalPortOf(nodeId), Pki, environment, [.. arguments], LogDirectory);
+        var process = new GatewayNodeProcess(new GatewayNodeProcessOptions
+        {
+            Name = name ?? nodeId,
+            NodeId = nodeId,
+            Pki = Pki,
+            InternalPort = internalPort != 0 ? internalPort : InternalPortOf(nodeId),
+            Arguments = arguments,
+            Environment = environment,
+            LogDirectory = LogDirectory,
+        });
         _processes.Add(process);
         return process;
     }
@@ -153,7 +164,8 @@ internal sealed class FaultFederation : IAsyncDisposable
     }
 
     /// <summary>A store on <paramref name="nodeId"/>'s database, to check from outside what the node did.</summary>
-    public NodeStores OpenStore(string nodeId) => NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId]);
+    public NodeStores OpenStore(string nodeId) =>
+        NodeStores.Create(StorageProvider.Postgres, _connectionStrings[nodeId], DevPkiLayout.KeyEncryptionKeyFile(Pki, nodeId));
 
     /// <summary>The lines of every process's logs that mention <paramref name="text"/>.</summary>
     public IEnumerable<string> LogLinesWith(string text) => _processes.SelectMany(process => process.LinesWith(text));

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using Gateway.Testing.Nodes;
+using Gateway.Testing.Services;
 using Gateway.Tests.Federation;
 using Gateway.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -237,7 +239,6 @@ public sealed class FaultInjectionTests(RabbitMqFixture rabbit, PostgresFixture 
         {
             await afterDelivery();
         }
-
 
         var recovery = report.LastDeliveredAt is { } last ? last - timeline.RecoveryStart : SettleDeadline;
         var line = results.Append(new FaultResult

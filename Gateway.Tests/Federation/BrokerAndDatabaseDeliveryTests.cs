@@ -50,15 +50,15 @@ public sealed class BrokerAndDatabaseDeliveryTests(RabbitMqFixture rabbit, Postg
         foreach (var id in ids)
         {
             var message = await sender.Stores.Sent.GetAsync(id, CancellationToken.None);
-            var receipt = verifier.Verify(message!.Receipt!, "FI-NRM", id, message.Envelope!);
+            var receipt = verifier.Verify(message!.Receipt!, "FI-NRM", id, (await sender.Stores.SentEnvelopeAsync(id, CancellationToken.None))!);
             Assert.Equal(id, receipt.MessageId);
         }
 
         var delivered = await sender.Stores.Sent.GetAsync(ids[0], CancellationToken.None);
         using var partner = new PeerTlsClient(federation.Dev.Node("EE-SKA").Tls);
-        using var repost = await partner.PostAsync(receiver.PeerEndpoint, delivered!.Envelope!, ids[0], "EE-SKA", "FI-NRM", MessageTypes.ReferralRequest);
+        using var repost = await partner.PostAsync(receiver.PeerEndpoint, (await sender.Stores.SentEnvelopeAsync(ids[0], CancellationToken.None))!, ids[0], "EE-SKA", "FI-NRM", MessageTypes.ReferralRequest);
         Assert.Equal(System.Net.HttpStatusCode.OK, repost.StatusCode);
-        Assert.Equal(delivered.Receipt, await repost.Content.ReadAsByteArrayAsync());
+        Assert.Equal(delivered!.Receipt, await repost.Content.ReadAsByteArrayAsync());
         Assert.Equal(Referrals, await receiver.Stores.Inbox.CountAsync(CancellationToken.None));
     }
 }

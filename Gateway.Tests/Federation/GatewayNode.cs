@@ -9,7 +9,8 @@ using Gateway.Service.Delivery;
 using Gateway.Service.Hosting;
 using Gateway.Service.Node;
 using Gateway.Service.Referrals;
-using Gateway.Tests.Persistence;
+using Gateway.Testing.Caseworker;
+using Gateway.Testing.Persistence;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -66,27 +67,13 @@ internal sealed class GatewayNode : IAsyncDisposable
             handler.SslOptions.ClientCertificates = [clientCertificate];
         }
 
-        var internalCa = Identity.InternalClientCa;
-        handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-        {
-            if (certificate is null)
-            {
-                return false;
-            }
-
-            using var chain = new X509Chain();
-            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-            chain.ChainPolicy.CustomTrustStore.Add(internalCa);
-            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-            return chain.Build(new X509Certificate2(certificate));
-        };
+        handler.SslOptions.RemoteCertificateValidationCallback = InternalCaTrust.ChainsTo(Identity.InternalClientCa);
         return new HttpClient(handler) { BaseAddress = InternalBase, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     public GatewayNodeOptions Options { get; }
 
     public NodeIdentity Identity { get; }
-
 
     public Uri PeerEndpoint { get; }
 
@@ -116,7 +103,7 @@ internal sealed class GatewayNode : IAsyncDisposable
         }, idempotencyKey);
 
     /// <summary>Records a consent for the recipients and categories given, valid for a day, and returns its id.</summary>
-    public async Task<Guid> RecordConsentAsync(string[] recipients, string[] categories, string givenBy = "Subject", bool minor = false, bool childHeard = false, string[]? purposes = null)
+    public async Task<Guid> RecordConsentAsync(string[] recipients, string[] categories, string givenBy = "Subject", bool minor = false, bool childHeard = false, string[]? purposes = null, string? conversationId = null)
     {
         using var response = await Api.PostAsJsonAsync("/api/v1/consents", new
         {
@@ -127,6 +114,7 @@ internal sealed class GatewayNode : IAsyncDisposable
             scope = new { recipients, purposes = purposes ?? ["Assistance"], categories },
             validUntil = DateTimeOffset.UtcNow.AddDays(1),
             evidenceRef = "SYNTHETIC-FORM-1",
+            conversationId,
         }, ApiJson);
         Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
         using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

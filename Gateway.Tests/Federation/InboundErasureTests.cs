@@ -34,6 +34,7 @@ public sealed class InboundErasureTests(PeerEndpointFixture node) : IClassFixtur
     public async Task A_referral_landing_after_the_withdrawal_of_its_conversation_is_erased_on_arrival()
     {
         var conversation = "synthetic-" + Guid.NewGuid().ToString("N");
+        await AcceptAsync(Referral(conversation));
         var withdrawal = Withdrawal(conversation);
         await AcceptAsync(withdrawal);
         await WaitForProcessedAsync(withdrawal.Header.MessageId);
@@ -42,7 +43,7 @@ public sealed class InboundErasureTests(PeerEndpointFixture node) : IClassFixtur
         await AcceptAsync(late);
 
         var stored = await WaitForErasureAsync(late.Header.MessageId);
-        Assert.Equal("CONSENT_WITHDRAWN", stored.ErasureReason);
+        Assert.Equal("ARRIVED_AFTER_ERASURE", stored.ErasureReason); // its case was erased: only the metadata is kept
     }
 
     [Fact]
@@ -50,12 +51,13 @@ public sealed class InboundErasureTests(PeerEndpointFixture node) : IClassFixtur
     {
         var kept = Referral("synthetic-" + Guid.NewGuid().ToString("N"));
         await AcceptAsync(kept);
-        var withdrawal = Withdrawal("synthetic-" + Guid.NewGuid().ToString("N"));
+        var other = "synthetic-" + Guid.NewGuid().ToString("N");
+        await AcceptAsync(Referral(other));
+        var withdrawal = Withdrawal(other);
         await AcceptAsync(withdrawal);
         await WaitForProcessedAsync(withdrawal.Header.MessageId);
 
-        var stored = await node.Node.Stores.Inbox.GetAsync(kept.Header.MessageId, CancellationToken.None);
-        Assert.NotNull(stored!.Envelope);
+        Assert.NotNull(await node.Node.Stores.ReceivedEnvelopeAsync(kept.Header.MessageId, CancellationToken.None));
     }
 
     private static EnvelopePayload Referral(string conversation)

@@ -1,6 +1,7 @@
 using Gateway.Contracts.Envelopes;
 using Gateway.Crypto.Envelopes;
 using Gateway.Service.Persistence;
+using Gateway.Service.Keys;
 using Gateway.Service.Referrals;
 
 namespace Gateway.Tests.Federation;
@@ -40,7 +41,8 @@ public sealed class OutboxLeaseTests
             new OutboundMessage
             {
                 MessageId = messageId, PeerId = "FI-NRM", MessageType = MessageTypes.AnonymousConsultation, ConversationId = "synthetic-lease-case",
-                Envelope = envelope, State = DeliveryState.Queued, CreatedAt = now, ExpiresAt = now.AddHours(1), NextAttemptAt = due,
+                Envelope = await sender.Stores.Keys.SealAsync("synthetic-lease-case", envelope, SealedPurpose.SentEnvelope, messageId, CancellationToken.None),
+                State = DeliveryState.Queued, CreatedAt = now, ExpiresAt = now.AddHours(1), NextAttemptAt = due,
                 Purpose = "Consultation", DisclosureProfile = "consultation", DisclosedFields = ["question", "topic"], SubmittedBy = "test",
             },
             CancellationToken.None);

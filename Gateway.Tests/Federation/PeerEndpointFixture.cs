@@ -10,6 +10,7 @@ using Gateway.Crypto.Envelopes;
 using Gateway.Crypto.Identity;
 using Gateway.Service.Hosting;
 using Gateway.Service.Peering;
+using Gateway.Testing.Ports;
 using Gateway.Tests.Crypto;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -214,8 +214,7 @@ public sealed class PeerEndpointTests(PeerEndpointFixture node) : IClassFixture<
         using var replay = await client.SendAsync(PeerEndpointFixture.EnvelopeRequest(resealed, payload.Header));
 
         await AssertProblemAsync(replay, HttpStatusCode.Conflict, PeerProtocolCodes.Replayed);
-        var stored = await node.Node.Stores.Inbox.GetAsync(payload.Header.MessageId, CancellationToken.None);
-        Assert.Equal(envelope, stored?.Envelope);
+        Assert.Equal(envelope, await node.Node.Stores.ReceivedEnvelopeAsync(payload.Header.MessageId, CancellationToken.None));
     }
 
     // Routing headers and the envelope's header

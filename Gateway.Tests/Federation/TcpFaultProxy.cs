@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Gateway.Testing.Ports;
 
 namespace Gateway.Tests.Federation;
 

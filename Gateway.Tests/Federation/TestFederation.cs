@@ -3,6 +3,7 @@ using Gateway.Service.Delivery;
 using Gateway.Service.Hosting;
 using Gateway.Service.Outbox;
 using Gateway.Service.Persistence;
+using Gateway.Testing.Ports;
 
 namespace Gateway.Tests.Federation;
 

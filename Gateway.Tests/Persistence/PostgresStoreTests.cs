@@ -1,4 +1,5 @@
 using Gateway.Service.Persistence;
+using Gateway.Testing.Persistence;
 using Gateway.Tests.Infrastructure;
 using Npgsql;
 

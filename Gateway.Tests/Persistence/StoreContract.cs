@@ -6,6 +6,7 @@ using Gateway.Service.Delivery;
 using Gateway.Service.Inbox;
 using Gateway.Service.Referrals;
 using Gateway.Service.Telemetry;
+using Gateway.Testing.Persistence;
 
 namespace Gateway.Tests.Persistence;
 
@@ -568,7 +569,7 @@ public abstract class StoreContract : IAsyncLifetime
             Assert.True(await Stores.TryAddInboundAsync(message, Ct));
         }
 
-        Assert.Equal(0, await Stores.Inbox.CompleteAsync(settledBefore.MessageId, T0, null, null, Ct));
+        Assert.True(await Stores.Inbox.CompleteAsync(settledBefore.MessageId, T0, Ct));
 
         var settled = await Stores.Inbox.SettlePlainAsync(
             [plain.MessageId, settledBefore.MessageId, withdrawal.MessageId, inWithdrawnConversation.MessageId, confirmation.MessageId, Guid.NewGuid()],

@@ -6,6 +6,7 @@ using Gateway.Contracts.Messages;
 using Gateway.Service.Audit;
 using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
+using Gateway.Testing.Repository;
 using Gateway.Tests.Federation;
 
 namespace Gateway.Tests.Referrals;
@@ -113,7 +114,7 @@ public sealed class CaseworkerFlowTests
         var finland = await federation.StartAsync(federation.OptionsFor("FI-NRM"));
         var consultation = await estonia.ConsultAsync("FI-NRM");
         await estonia.WaitForStateAsync(consultation.MessageId, DeliveryState.Delivered, Deadline);
-        var consent = await finland.RecordConsentAsync(["EE-SKA"], ["Residence"], purposes: [MessagePurposes.CaseCoordination]);
+        var consent = await finland.RecordConsentAsync(["EE-SKA"], ["Residence"], purposes: [MessagePurposes.CaseCoordination], conversationId: consultation.ConversationId);
 
         using var reply = await finland.Api.PostAsJsonAsync($"/api/v1/inbox/{consultation.MessageId}/replies", new
         {
@@ -180,7 +181,7 @@ public sealed class CaseworkerFlowTests
     }
 
     [Fact]
-    public async Task VitalInterests_with_a_justification_is_sent_audited_and_shown_to_operators_with_field_names_only()
+    public async Task VitalInterests_with_a_justification_is_sent_audited_and_shown_to_operators_with_field_names_and_the_justifications_hash_only()
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var estonia = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
@@ -199,12 +200,15 @@ public sealed class CaseworkerFlowTests
 
         Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
         Assert.Contains(accepted.MessageId.ToString(), text);
-        Assert.Contains(Justification, text);
+        Assert.DoesNotContain(Justification, text);
+        Assert.DoesNotContain("assault", text);
+        Assert.Contains(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Justification))), text);
         Assert.Contains("prs_FirstName", text);
         Assert.DoesNotContain("SYNTHETIC-Anna", text);
         Assert.DoesNotContain("vic_TypeOfExploitation", text); // not a VitalInterests category
         var audit = await estonia.Stores.Audit.ListAsync(AuditActions.VitalInterestsDisclosure, 10, CancellationToken.None);
         Assert.Equal(accepted.MessageId, Assert.Single(audit).MessageId);
+        Assert.DoesNotContain("assault", Assert.Single(audit).Detail); // the audit log, never erased, holds its hash only
     }
 
     [Fact]
@@ -266,7 +270,7 @@ public sealed class CaseworkerFlowTests
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var estonia = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
         await federation.StartAsync(federation.OptionsFor("FI-NRM"));
-        var example = Path.Combine(RepositoryRoot(), "docs", "examples", "AnonymousConsultation.json");
+        var example = RepositoryRoot.PathOf("docs", "examples", "AnonymousConsultation.json");
 
         var accepted = await estonia.SendAsync(new SendMessageRequest
         {
@@ -294,17 +298,6 @@ public sealed class CaseworkerFlowTests
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("REQUEST_INVALID", JsonDocument.Parse(text).RootElement.GetProperty("code").GetString());
         Assert.DoesNotContain("SYNTHETIC-Anna", text);
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Gateway.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("Gateway.sln not found above the test binaries");
     }
 
     private static SendMessageRequest Referral(string recipient, Guid consent) => new()

@@ -36,7 +36,7 @@ public sealed class ConsentGateTests
         // FI-NRM is not running yet: the referral waits for a retry.
         var accepted = await sender.ReferAsync("FI-NRM", consent, AdultReferral);
         await sender.WaitForStateAsync(accepted.MessageId, DeliveryState.RetryWaiting, Deadline);
-        using (var withdraw = await sender.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Subject" }))
+        using (var withdraw = await sender.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Subject", reason = "WithdrawnByPerson" }))
         {
             Assert.Equal(HttpStatusCode.OK, withdraw.StatusCode);
         }
@@ -161,7 +161,7 @@ public sealed class ConsentGateTests
         await AssertRefusedAsync(async sender =>
         {
             var consent = await sender.RecordConsentAsync(["FI-NRM"], ["Identity", "Needs"]);
-            (await sender.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Subject" })).Dispose();
+            (await sender.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Subject", reason = "WithdrawnByPerson" })).Dispose();
             return Referral(consent, AdultReferral);
         }, "CONSENT_WITHDRAWN");
     }
@@ -203,7 +203,7 @@ public sealed class ConsentGateTests
     }
 
     [Fact]
-    public async Task A_body_with_a_field_the_catalogue_does_not_know_is_refused_with_SCHEMA_INVALID_naming_the_field_not_its_value()
+    public async Task A_body_with_a_field_the_catalogue_does_not_know_is_refused_with_SCHEMA_INVALID_naming_neither_the_field_nor_its_value()
     {
         await using var federation = TestFederation.Create("EE-SKA", "FI-NRM");
         var sender = await federation.StartAsync(federation.OptionsFor("EE-SKA"));
@@ -211,8 +211,10 @@ public sealed class ConsentGateTests
 
         using var response = await sender.Api.PostAsJsonAsync("/api/v1/referrals", Referral(consent, new { prs_FirstName = "SYNTHETIC-Anna", favouriteColour = "SYNTHETIC-teal", cas_OutgoingReferralDate = "2030-03-01" }), GatewayNode.ApiJson);
 
+        // An unknown property's name is the caller's text and may itself be personal data: the problem names its parent.
         var text = await AssertProblemAsync(response, HttpStatusCode.BadRequest, "SCHEMA_INVALID");
-        Assert.Contains("favouriteColour", text);
+        Assert.Contains("has a property that is not a field", text);
+        Assert.DoesNotContain("favouriteColour", text);
         Assert.DoesNotContain("SYNTHETIC-teal", text);
         Assert.DoesNotContain("SYNTHETIC-Anna", text);
     }

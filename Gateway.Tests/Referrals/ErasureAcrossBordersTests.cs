@@ -40,7 +40,7 @@ public sealed class ErasureAcrossBordersTests
         Assert.Equal(DeliveryState.Delivered, (await estonia.WaitForStateAsync(toShelter.MessageId, DeliveryState.Delivered, Deadline)).State);
         Assert.Equal(HttpStatusCode.OK, (await finland.Api.GetAsync($"/api/v1/inbox/{toFinland.MessageId}")).StatusCode);
 
-        using (var withdraw = await estonia.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Subject" }))
+        using (var withdraw = await estonia.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Subject", reason = "WithdrawnByPerson" }))
         {
             Assert.Equal(HttpStatusCode.OK, withdraw.StatusCode);
         }
@@ -77,7 +77,7 @@ public sealed class ErasureAcrossBordersTests
         var referral = await estonia.ReferAsync("FI-NRM", consent, new { prs_FirstName = "SYNTHETIC-Anna", cas_OutgoingReferralDate = "2030-03-01" });
         await estonia.WaitForStateAsync(referral.MessageId, DeliveryState.RetryWaiting, Deadline);
 
-        using var withdraw = await estonia.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Guardian" });
+        using var withdraw = await estonia.Api.PostAsJsonAsync($"/api/v1/consents/{consent}/withdraw", new { withdrawnBy = "Guardian", reason = "WithdrawnByPerson" });
         using var json = JsonDocument.Parse(await withdraw.Content.ReadAsStringAsync());
 
         Assert.Equal(0, json.RootElement.GetProperty("erasures").GetArrayLength());

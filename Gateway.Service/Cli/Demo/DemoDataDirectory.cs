@@ -55,7 +55,7 @@ internal sealed class DemoDataDirectory(string root)
         File.Delete(SummaryFile);
     }
 
-    // A PKI written by an earlier gateway lacks the internal CA and client certificates; an old one may have expired.
+    // A PKI written by an earlier gateway lacks the internal CA, the people and their certificates; an old one may have expired.
     private bool IsUsable(string node, DateTimeOffset now)
     {
         string[] certificates =
@@ -67,7 +67,8 @@ internal sealed class DemoDataDirectory(string root)
             DevPkiLayout.InternalCaFile(Pki, node),
             DevPkiLayout.ClientCertificateFile(Pki, node, DevClientRoles.Caseworker),
         ];
-        if (!File.Exists(DevPkiLayout.PeersFile(Pki, node)) || !File.Exists(DevPkiLayout.ClientKeyFile(Pki, node, DevClientRoles.Caseworker)))
+        if (!File.Exists(DevPkiLayout.PeersFile(Pki, node)) || !File.Exists(DevPkiLayout.ClientKeyFile(Pki, node, DevPeople.CaseworkerOtherUnit))
+            || !File.Exists(DevPkiLayout.PeopleFile(Pki, node)) || !File.Exists(DevPkiLayout.InternalCrlFile(Pki, node)))
         {
             return false;
         }

@@ -37,9 +37,11 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
     private async Task RunStepsAsync(DemoTranscript transcript, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var consentId = await RecordConsentAsync(transcript, now, cancellationToken);
+        // One case: the consent is recorded in it and the referrals go out in its conversation.
+        var conversation = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        var consentId = await RecordConsentAsync(transcript, conversation, now, cancellationToken);
         var consultation = await ConsultAsync(cancellationToken);
-        var referrals = await ReferAsync(transcript, consentId, now, cancellationToken);
+        var referrals = await ReferAsync(transcript, conversation, consentId, now, cancellationToken);
         var delivered = await SettleAsync(transcript, DemoNodes.Sender, [consultation, .. referrals.Values], cancellationToken);
         if (delivered.Find(message => !message.ReceiptVerified) is { } undelivered)
         {
@@ -50,9 +52,9 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
         await WithdrawAsync(transcript, consentId, referrals, cancellationToken);
     }
 
-    private async Task<Guid> RecordConsentAsync(DemoTranscript transcript, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Guid> RecordConsentAsync(DemoTranscript transcript, string conversation, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var recorded = await nodes[DemoNodes.Sender].RecordConsentAsync(SyntheticCase.Consent(now), cancellationToken);
+        var recorded = await nodes[DemoNodes.Sender].RecordConsentAsync(SyntheticCase.Consent(now) with { ConversationId = conversation }, cancellationToken);
         transcript.Record(recorded);
         var scope = recorded.Consent.Scope;
         output.WriteLine($"1. Consent {recorded.Consent.ConsentId} recorded on {DemoNodes.Sender}: given by {recorded.Consent.GivenBy} (adult) for {string.Join(", ", scope.Recipients)}; "
@@ -70,9 +72,8 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
     }
 
     /// <summary>The same referral to both recipients in one conversation, each previewed first; returns the message id per recipient.</summary>
-    private async Task<Dictionary<string, Guid>> ReferAsync(DemoTranscript transcript, Guid consentId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Dictionary<string, Guid>> ReferAsync(DemoTranscript transcript, string conversation, Guid consentId, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var conversation = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
         var body = SyntheticCase.Referral(now);
         transcript.RecordReferralFields(BodyFields.Flatten(body).Select(field => field.Key));
         var referrals = new Dictionary<string, Guid>(StringComparer.Ordinal);

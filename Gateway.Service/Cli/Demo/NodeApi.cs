@@ -58,7 +58,7 @@ internal sealed class NodeApi : IDisposable
         CallAsync<ConsentView>(HttpMethod.Get, $"api/v1/consents/{consentId}", null, HttpStatusCode.OK, cancellationToken);
 
     public Task<ConsentView> WithdrawConsentAsync(Guid consentId, ConsentGivenBy withdrawnBy, CancellationToken cancellationToken) =>
-        CallAsync<ConsentView>(HttpMethod.Post, $"api/v1/consents/{consentId}/withdraw", new WithdrawConsentRequest { WithdrawnBy = withdrawnBy }, HttpStatusCode.OK, cancellationToken);
+        CallAsync<ConsentView>(HttpMethod.Post, $"api/v1/consents/{consentId}/withdraw", new WithdrawConsentRequest { WithdrawnBy = withdrawnBy, Reason = WithdrawalReason.WithdrawnByPerson }, HttpStatusCode.OK, cancellationToken);
 
     public Task<PreviewView> PreviewAsync(SendMessageRequest request, CancellationToken cancellationToken) =>
         CallAsync<PreviewView>(HttpMethod.Post, "api/v1/referrals/preview", request, HttpStatusCode.OK, cancellationToken);

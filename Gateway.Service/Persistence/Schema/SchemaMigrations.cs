@@ -125,6 +125,66 @@ internal static class SchemaMigrations
                 at BIGINT NOT NULL,
                 signature {blob} NOT NULL);
             """),
+        new(4, "people, units and cases; per-case data keys; consents belong to a case; content sealed under case keys", """
+            CREATE TABLE key_epoch (
+                id INTEGER PRIMARY KEY,
+                epoch BIGINT NOT NULL);
+            CREATE TABLE case_keys (
+                key_id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL,
+                wrapped {blob} NULL,
+                kek_epoch BIGINT NOT NULL,
+                created_at BIGINT NOT NULL,
+                destroyed_at BIGINT NULL);
+            CREATE INDEX ix_case_keys_case ON case_keys (case_id, created_at);
+            CREATE TABLE cases (
+                case_id TEXT PRIMARY KEY,
+                unit_id TEXT NOT NULL,
+                opened_at BIGINT NOT NULL,
+                opened_by TEXT NOT NULL,
+                origin_peer TEXT NULL,
+                subject_ref TEXT NULL,
+                erased_at BIGINT NULL,
+                erasure_reason TEXT NULL);
+            CREATE INDEX ix_cases_unit ON cases (unit_id, opened_at);
+            CREATE INDEX ix_cases_subject ON cases (subject_ref);
+            CREATE TABLE case_assignments (
+                case_id TEXT NOT NULL,
+                person_id TEXT NOT NULL,
+                assigned_at BIGINT NOT NULL,
+                assigned_by TEXT NOT NULL,
+                PRIMARY KEY (case_id, person_id));
+            CREATE TABLE case_access_grants (
+                grant_id TEXT PRIMARY KEY,
+                case_id TEXT NOT NULL,
+                person_id TEXT NOT NULL,
+                reason_code TEXT NOT NULL,
+                note {blob} NULL,
+                note_sha256 TEXT NULL,
+                granted_at BIGINT NOT NULL,
+                expires_at BIGINT NOT NULL);
+            CREATE INDEX ix_case_access_grants ON case_access_grants (case_id, person_id, expires_at);
+            CREATE TABLE people (
+                person_id TEXT PRIMARY KEY,
+                display_name TEXT NOT NULL,
+                roles TEXT NOT NULL,
+                units TEXT NOT NULL,
+                last_sign_in BIGINT NOT NULL);
+            ALTER TABLE consents ADD COLUMN case_id TEXT NULL;
+            ALTER TABLE consents ADD COLUMN withdrawal_reason TEXT NULL;
+            CREATE INDEX ix_consents_subject ON consents (subject_ref);
+            CREATE INDEX ix_consents_case ON consents (case_id);
+            ALTER TABLE outbound_messages ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE outbound_messages ADD COLUMN justification_sealed {blob} NULL;
+            ALTER TABLE outbound_messages ADD COLUMN justification_sha256 TEXT NULL;
+            CREATE INDEX ix_outbound_conversation ON outbound_messages (conversation_id, peer_id);
+            ALTER TABLE inbound_messages ADD COLUMN sealed INTEGER NOT NULL DEFAULT 0;
+            CREATE INDEX ix_inbound_conversation_id ON inbound_messages (conversation_id, sender_id);
+            CREATE INDEX ix_audit_conversation ON audit_log (conversation_id, seq);
+            CREATE TABLE data_upgrades (
+                name TEXT PRIMARY KEY,
+                completed_at BIGINT NOT NULL);
+            """),
     ];
 
     public static int Latest => All[^1].Version;
