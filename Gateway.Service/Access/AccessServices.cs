@@ -34,7 +34,12 @@ public static class AccessServices
         services.AddSingleton<IValidateOptions<AccessOptions>, AccessOptionsValidator>();
         services.AddSingleton(provider => PeopleDirectory.Load(provider.GetRequiredService<IOptions<AccessOptions>>().Value.PeopleFile));
         services.AddSingleton<ClientRevocation>();
-        services.AddSingleton<PersonalCertificates>();
+        services.AddSingleton(provider => new PersonalCertificates(
+            provider.GetRequiredService<NodeIdentity>(),
+            provider.GetRequiredService<PeopleDirectory>(),
+            provider.GetRequiredService<IOptions<AccessOptions>>(),
+            provider.GetRequiredService<ClientRevocation>(),
+            provider.GetRequiredService<TimeProvider>()));
 
         // Not AddHostedService: that adds one watcher per type, and the node's own CRL watcher is one already.
         services.AddSingleton<IHostedService>(provider => new CrlWatcher(

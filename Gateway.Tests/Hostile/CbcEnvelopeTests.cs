@@ -64,7 +64,7 @@ public sealed class CbcEnvelopeTests(PeerEndpointFixture node, ITestOutputHelper
         using var response = await client.SendAsync(EnvelopeRequestTo(finland, envelope, payload.Header));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(envelope, (await finland.Stores.Inbox.GetAsync(payload.Header.MessageId, CancellationToken.None))?.Envelope);
+        Assert.Equal(envelope, await finland.Stores.ReceivedEnvelopeAsync(payload.Header.MessageId, CancellationToken.None));
     }
 
     [Fact]
