@@ -14,11 +14,11 @@ internal static class SentMessageApi
     public static void MapSentMessageApiV1(this IEndpointRouteBuilder app, int internalPort)
     {
         var api = app.MapGroup("/api/v1/referrals").RequireListener(internalPort).RequireAuthorization(InternalRoles.Caseworker).WithTags("Referrals");
-        api.MapGet("/{messageId:guid}", GetAsync).WithSummary("A sent message: state, receipt, disclosed fields and content until erased");
+        api.MapGet("/{messageId:guid}", GetAsync).WithSummary("A sent message: state, receipt, disclosed fields and content until erased (?content=false: without content, not a read)");
     }
 
     private static async Task<Results<Ok<MessageStatus>, ProblemHttpResult>> GetAsync(
-        Guid messageId, SentMessageStore messages, DeliveryStore deliveries, CaseKeys keys, CaseAccess access, HttpContext context, CancellationToken cancellationToken)
+        Guid messageId, bool? content, SentMessageStore messages, DeliveryStore deliveries, CaseKeys keys, CaseAccess access, HttpContext context, CancellationToken cancellationToken)
     {
         if (await messages.GetAsync(messageId, cancellationToken) is not { } message)
         {
@@ -31,8 +31,9 @@ internal static class SentMessageApi
             return refused.ToResult();
         }
 
-        var content = message.Content is null ? null : await keys.OpenAsync(message.Content, SealedPurpose.SentContent, messageId, cancellationToken);
-        if (content is not null)
+        // ?content=false: the state only (a status poll), which opens nothing and so is no read of content.
+        var opened = content is false || message.Content is null ? null : await keys.OpenAsync(message.Content, SealedPurpose.SentContent, messageId, cancellationToken);
+        if (opened is not null)
         {
             await access.RecordReadAsync(person, message.ConversationId, messageId, "sent message", cancellationToken);
         }
@@ -55,7 +56,7 @@ internal static class SentMessageApi
             LastError = message.LastError,
             Receipt = message.Receipt is null ? null : Convert.ToBase64String(message.Receipt),
             ContentErasedAt = message.ContentErasedAt,
-            Content = content is null ? null : JsonSerializer.Deserialize<JsonElement>(content),
+            Content = opened is null ? null : JsonSerializer.Deserialize<JsonElement>(opened),
             Attempts = await deliveries.GetAttemptsAsync(messageId, cancellationToken),
         });
     }

@@ -5,12 +5,13 @@ namespace Gateway.Service.Cli.Demo;
 
 /// <summary>
 /// The three nodes, each a full gateway host in this process with its own store and bus, on loopback with mutual TLS
-/// between them, and a caseworker client for each node's internal API.
+/// between them, and clients for each node's internal API as its caseworker and as its data protection officer.
 /// </summary>
 internal sealed class DemoFederation : IAsyncDisposable
 {
     private readonly List<WebApplication> _apps = [];
     private readonly Dictionary<string, NodeApi> _apis = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, NodeApi> _overseers = new(StringComparer.Ordinal);
 
     private DemoFederation()
     {
@@ -23,6 +24,9 @@ internal sealed class DemoFederation : IAsyncDisposable
     public string Transport { get; private set; } = "in-memory transport";
 
     public NodeApi this[string nodeId] => _apis[nodeId];
+
+    /// <summary>The node's internal API as its data protection officer (roles auditor and dpo): the oversight views.</summary>
+    public NodeApi Oversight(string nodeId) => _overseers[nodeId];
 
     public static async Task<DemoFederation> StartAsync(DemoDataDirectory data, TimeProvider time, CancellationToken cancellationToken)
     {
@@ -49,6 +53,7 @@ internal sealed class DemoFederation : IAsyncDisposable
 
                 federation._apps.Add(app);
                 federation._apis[node] = NodeApi.Create(data.Pki, node, time);
+                federation._overseers[node] = NodeApi.Create(data.Pki, node, time, Crypto.DevPki.DevPeople.DataProtectionOfficer);
             }
 
             return federation;
@@ -62,7 +67,7 @@ internal sealed class DemoFederation : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var api in _apis.Values)
+        foreach (var api in _apis.Values.Concat(_overseers.Values))
         {
             api.Dispose();
         }

@@ -86,10 +86,11 @@ internal static class DemoReport
     {
         output.WriteLine();
         output.WriteLine($"Internal APIs (HTTPS, mutual TLS: client certificates are in {Path.Combine(data.Pki, "<NODE>", "clients")}{Path.DirectorySeparatorChar}, "
-            + "caseworker for /api, operator for /ops; the server's CA is internal-ca.crt there):");
+            + "one per synthetic person in people.json: caseworker.crt (team A and intake) and caseworker-b.crt (team B) for /api, operator.crt for /ops, "
+            + "dpo.crt for /api/v1/oversight; the server's CA is internal-ca.crt there):");
         foreach (var node in DemoNodes.All)
         {
-            output.WriteLine($"  {node,-17} {nodes[node].BaseAddress}api/v1/   ops: {nodes[node].BaseAddress}ops/api/v1/erasures");
+            output.WriteLine($"  {node,-17} {nodes[node].BaseAddress}api/v1/   ops: {nodes[node].BaseAddress}ops/v1/erasures");
         }
 
         var clients = DevPkiLayout.ClientsFolder(data.Pki, DemoNodes.Sender);

@@ -39,7 +39,7 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
         var now = time.GetUtcNow();
         // One case: the consent is recorded in it and the referrals go out in its conversation.
         var conversation = "demo-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
-        var consentId = await RecordConsentAsync(transcript, conversation, now, cancellationToken);
+        var (consentId, subjectRef) = await RecordConsentAsync(transcript, conversation, now, cancellationToken);
         var consultation = await ConsultAsync(cancellationToken);
         var referrals = await ReferAsync(transcript, conversation, consentId, now, cancellationToken);
         var delivered = await SettleAsync(transcript, DemoNodes.Sender, [consultation, .. referrals.Values], cancellationToken);
@@ -50,16 +50,17 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
 
         await AnswerAsync(transcript, referrals, now, cancellationToken);
         await WithdrawAsync(transcript, consentId, referrals, cancellationToken);
+        await OverseeAsync(transcript, conversation, subjectRef, cancellationToken);
     }
 
-    private async Task<Guid> RecordConsentAsync(DemoTranscript transcript, string conversation, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<(Guid ConsentId, string SubjectRef)> RecordConsentAsync(DemoTranscript transcript, string conversation, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var recorded = await nodes[DemoNodes.Sender].RecordConsentAsync(SyntheticCase.Consent(now) with { ConversationId = conversation }, cancellationToken);
         transcript.Record(recorded);
         var scope = recorded.Consent.Scope;
         output.WriteLine($"1. Consent {recorded.Consent.ConsentId} recorded on {DemoNodes.Sender}: given by {recorded.Consent.GivenBy} (adult) for {string.Join(", ", scope.Recipients)}; "
             + $"purposes {string.Join(", ", scope.Purposes)}; categories {string.Join(", ", scope.Categories)}");
-        return recorded.Consent.ConsentId;
+        return (recorded.Consent.ConsentId, recorded.Consent.SubjectRef);
     }
 
     private async Task<Guid> ConsultAsync(CancellationToken cancellationToken)
@@ -158,6 +159,38 @@ internal sealed class DemoScenario(DemoFederation nodes, TextWriter output, Time
             var status = await nodes[peer].ReadReceivedStatusAsync(referral, cancellationToken);
             transcript.Add(new DemoErasureCheck(peer, referral, (int)status));
             output.WriteLine($"   GET /api/v1/inbox/{referral} on {peer}: {(int)status} {(status == HttpStatusCode.Gone ? "Gone (content erased)" : status.ToString())}");
+        }
+    }
+
+    /// <summary>
+    /// What the data protection officer of EE-SKA sees afterwards: who read the case's content (the previews), and the
+    /// subject report — every disclosure by field names, its legal basis, and each partner's erasure confirmation.
+    /// </summary>
+    private async Task OverseeAsync(DemoTranscript transcript, string conversation, string subjectRef, CancellationToken cancellationToken)
+    {
+        var overseer = nodes.Oversight(DemoNodes.Sender);
+        var reads = await overseer.CaseReadsAsync(conversation, cancellationToken);
+        transcript.Record(reads);
+        output.WriteLine($"6. Read audit of case {conversation} on {DemoNodes.Sender}, as its data protection officer sees it: {reads.Count} line(s)");
+        foreach (var read in reads)
+        {
+            output.WriteLine($"   {read.At:HH:mm:ss} {read.Person,-22} {read.Action,-18} {(read.MessageId is { } id ? id.ToString() : "(preview)")}");
+        }
+
+        var report = await overseer.SubjectReportAsync(subjectRef, cancellationToken);
+        transcript.Record(report);
+        output.WriteLine($"7. Subject report (GDPR Art. 15/19) for the consent's pseudonymous subject: {report.Disclosures.Count} disclosure(s), field names only");
+        foreach (var disclosure in report.Disclosures)
+        {
+            if (disclosure.MessageType == MessageTypes.ConsentWithdrawn)
+            {
+                output.WriteLine($"   {disclosure.Recipient,-18} {disclosure.MessageType,-22} {disclosure.DisclosedFields.Count,2} field(s): the withdrawal notice itself");
+                continue;
+            }
+
+            var erasure = report.Erasures.FirstOrDefault(request => request.PeerId == disclosure.Recipient);
+            var erased = erasure?.ConfirmedAt is { } at ? $"erasure confirmed {at:HH:mm:ss}" : "no erasure confirmed";
+            output.WriteLine($"   {disclosure.Recipient,-18} {disclosure.MessageType,-22} {disclosure.DisclosedFields.Count,2} field(s) under {disclosure.LegalBasis ?? "no legal basis"}; {erased}");
         }
     }
 

@@ -1,5 +1,6 @@
 using Gateway.Contracts.Envelopes;
 using Gateway.Service.Consent;
+using Gateway.Service.Oversight;
 
 namespace Gateway.Service.Cli.Demo;
 
@@ -14,6 +15,8 @@ internal sealed class DemoTranscript
     private readonly List<string> _problems = [];
     private readonly Dictionary<string, PreviewView> _previews = new(StringComparer.Ordinal);
     private List<string> _residenceCarried = [];
+    private List<DemoRead>? _reads;
+    private List<DemoDisclosure>? _disclosures;
 
     public IReadOnlyList<DemoMessage> Messages => _messages;
 
@@ -52,6 +55,21 @@ internal sealed class DemoTranscript
             })],
     };
 
+    /// <summary>The case's read audit as the data protection officer got it.</summary>
+    public void Record(IReadOnlyList<CaseRead> reads) =>
+        _reads = [.. reads.Select(read => new DemoRead { At = read.At, Person = read.Person, Action = read.Action, MessageId = read.MessageId })];
+
+    /// <summary>The subject report, one line per disclosure with its erasure confirmation.</summary>
+    public void Record(SubjectReport report) =>
+        _disclosures = [.. report.Disclosures.Select(disclosure => new DemoDisclosure
+        {
+            Recipient = disclosure.Recipient,
+            MessageType = disclosure.MessageType,
+            LegalBasis = disclosure.LegalBasis,
+            DisclosedFields = disclosure.DisclosedFields,
+            ErasureConfirmedAt = report.Erasures.FirstOrDefault(erasure => erasure.PeerId == disclosure.Recipient)?.ConfirmedAt,
+        })];
+
     /// <summary>A problem found along the way, such as a step that could not go on.</summary>
     public void Fail(string problem) => _problems.Add(problem);
 
@@ -63,6 +81,8 @@ internal sealed class DemoTranscript
         Consent = Consent,
         Residence = Residence(),
         ErasureVerified = DemoNodes.Recipients.ToDictionary(peer => peer, peer => _erasureChecks.Any(check => check.Peer == peer && check.Erased), StringComparer.Ordinal),
+        ReadAudit = _reads ?? [],
+        SubjectReport = _disclosures ?? [],
         FailedChecks = FailedChecks(),
     };
 
@@ -85,6 +105,7 @@ internal sealed class DemoTranscript
     {
         var failed = new List<string>(_problems);
         failed.AddRange(ResidenceProblems());
+        failed.AddRange(OversightProblems());
         failed.AddRange(_messages
             .Where(message => !message.ReceiptVerified)
             .Select(message => $"{message.MessageType} {message.MessageId} {message.From} → {message.To} was not delivered with a verified receipt (state {message.State}{(message.LastError is null ? string.Empty : ", " + message.LastError)})"));
@@ -141,6 +162,35 @@ internal sealed class DemoTranscript
             if (!received.SetEquals(fields))
             {
                 yield return $"{recipient} received the residence fields [{string.Join(", ", received.Order(StringComparer.Ordinal))}], not [{string.Join(", ", fields)}]";
+            }
+        }
+    }
+
+    /// <summary>The read audit names the caseworker's preview of each recipient; the subject report each referral and its erasure.</summary>
+    private IEnumerable<string> OversightProblems()
+    {
+        if (_reads is null || _disclosures is null)
+        {
+            yield return "the read audit and the subject report of the case were not produced";
+            yield break;
+        }
+
+        var previews = _reads.Count(read => read.Action == "ContentRead" && read.MessageId is null);
+        if (previews < _previews.Count)
+        {
+            yield return $"the read audit lists {previews} preview read(s), not the {_previews.Count} the caseworker made";
+        }
+
+        foreach (var recipient in DemoNodes.Recipients)
+        {
+            var referral = _disclosures.Find(disclosure => disclosure.Recipient == recipient && disclosure.MessageType == MessageTypes.ReferralRequest);
+            if (referral is null)
+            {
+                yield return $"the subject report does not list the referral to {recipient}";
+            }
+            else if (referral.ErasureConfirmedAt is null)
+            {
+                yield return $"the subject report does not show {recipient}'s erasure confirmation";
             }
         }
     }

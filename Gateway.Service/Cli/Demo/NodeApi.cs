@@ -9,13 +9,14 @@ using Gateway.Crypto.DevPki;
 using Gateway.Service.Consent;
 using Gateway.Service.Erasure;
 using Gateway.Service.Inbox;
+using Gateway.Service.Oversight;
 using Gateway.Service.Referrals;
 
 namespace Gateway.Service.Cli.Demo;
 
 /// <summary>
-/// One node's internal API as its caseworker: HTTPS with the caseworker's client certificate, the server checked
-/// against the node's internal CA. An unexpected answer stops the demo with the status and the problem's code.
+/// One node's internal API as one of its dev people (the caseworker, or the data protection officer for the oversight
+/// views): HTTPS with that person's client certificate, the server checked against the node's internal CA. An unexpected answer stops the demo with the status and the problem's code.
 /// </summary>
 internal sealed class NodeApi : IDisposable
 {
@@ -44,10 +45,10 @@ internal sealed class NodeApi : IDisposable
 
     public Uri BaseAddress { get; }
 
-    public static NodeApi Create(string pki, string nodeId, TimeProvider time)
+    public static NodeApi Create(string pki, string nodeId, TimeProvider time, string person = DevPeople.Caseworker)
     {
         var internalPort = DevPkiLayout.LoadPeers(pki, nodeId).Self.InternalPort;
-        var clientCertificate = DevPkiLayout.LoadClientCertificate(pki, nodeId, DevClientRoles.Caseworker);
+        var clientCertificate = DevPkiLayout.LoadClientCertificate(pki, nodeId, person);
         return new NodeApi(nodeId, internalPort, clientCertificate, X509CertificateLoader.LoadCertificateFromFile(DevPkiLayout.InternalCaFile(pki, nodeId)), time);
     }
 
@@ -66,8 +67,15 @@ internal sealed class NodeApi : IDisposable
     public Task<SendMessageAccepted> SendAsync(SendMessageRequest request, CancellationToken cancellationToken) =>
         CallAsync<SendMessageAccepted>(HttpMethod.Post, "api/v1/referrals", request, HttpStatusCode.Accepted, cancellationToken);
 
+    /// <summary>A sent message's state, without its content (so polling it is no read of content).</summary>
     public Task<SentMessageView> GetSentAsync(Guid messageId, CancellationToken cancellationToken) =>
-        CallAsync<SentMessageView>(HttpMethod.Get, $"api/v1/referrals/{messageId}", null, HttpStatusCode.OK, cancellationToken);
+        CallAsync<SentMessageView>(HttpMethod.Get, $"api/v1/referrals/{messageId}?content=false", null, HttpStatusCode.OK, cancellationToken);
+
+    public Task<List<CaseRead>> CaseReadsAsync(string caseId, CancellationToken cancellationToken) =>
+        CallAsync<List<CaseRead>>(HttpMethod.Get, $"api/v1/oversight/cases/{caseId}/reads", null, HttpStatusCode.OK, cancellationToken);
+
+    public Task<SubjectReport> SubjectReportAsync(string subjectRef, CancellationToken cancellationToken) =>
+        CallAsync<SubjectReport>(HttpMethod.Post, "api/v1/oversight/subject-report", new SubjectReportRequest(subjectRef), HttpStatusCode.OK, cancellationToken);
 
     public Task<List<InboxItem>> ListInboxAsync(CancellationToken cancellationToken) =>
         CallAsync<List<InboxItem>>(HttpMethod.Get, "api/v1/inbox", null, HttpStatusCode.OK, cancellationToken);
