@@ -10,6 +10,7 @@ using Gateway.Service.Consent;
 using Gateway.Service.Keys;
 using Gateway.Service.Node;
 using Gateway.Service.Outbox;
+using Gateway.Service.Persistence;
 using Gateway.Service.Referrals;
 using MassTransit;
 using Microsoft.Extensions.Options;
@@ -27,6 +28,7 @@ internal sealed partial class InboxProcessor(
     CaseKeys keys,
     ReferralComposer composer,
     ReferralSender sender,
+    Database database,
     OutboxSignal outboxSignal,
     InboxSignal signal,
     ISendEndpointProvider sendEndpoints,
@@ -143,8 +145,10 @@ internal sealed partial class InboxProcessor(
 
     /// <summary>
     /// A partner withdrew the person's consent: the case is erased here — its data key destroyed with the key-encryption
-    /// key of this epoch (DESIGN §15) — and ErasureConfirmed is stored in that same transaction, so it cannot leave
-    /// before the key is gone. A case already erased (a second ConsentWithdrawn) is only confirmed.
+    /// key of this epoch (DESIGN §15) — and ErasureConfirmed is stored in that same transaction, held back
+    /// (<see cref="ConfirmationHold"/>) until the old key-encryption key is gone from its file and, on SQLite, the WAL is
+    /// truncated; then it is released. So it never leaves while a copy of the key could still open the case. After a
+    /// crash in between, it leaves when the hold ends. A case already erased (a second ConsentWithdrawn) is only confirmed.
     /// </summary>
     private async Task EraseAndConfirmAsync(InboundMessage withdrawal, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -171,6 +175,7 @@ internal sealed partial class InboxProcessor(
 
         // Erase even if the confirmation cannot be composed: the person's withdrawal does not wait for paperwork.
         var settled = false;
+        Guid? held = null;
         try
         {
             await keys.EraseAsync([caseId], async scope =>
@@ -196,7 +201,8 @@ internal sealed partial class InboxProcessor(
                     new { Reason = ErasureReasons.ConsentWithdrawn, Erased = erasable }));
                 if (result.Message is { } composed)
                 {
-                    var reply = sender.ToOutbound(composed, AuditLog.System, idempotencyKey: null, await scope.NewKeyAsync(caseId));
+                    var reply = sender.ToOutbound(composed, AuditLog.System, idempotencyKey: null, await scope.NewKeyAsync(caseId)) with { NextAttemptAt = now + ConfirmationHold };
+                    held = reply.MessageId;
                     var submission = sender.Submission(reply, AuditLog.System);
                     await transaction.ExecuteAllAsync(submission.Statements, cancellationToken);
                     transaction.AttachAll(submission.Attachments);
@@ -209,8 +215,10 @@ internal sealed partial class InboxProcessor(
             return;
         }
 
-        if (settled && result.Message is not null)
+        if (settled && held is { } confirmation)
         {
+            var released = time.GetUtcNow();
+            await database.ExecuteInTransactionAsync([SentMessageStore.DueAt(confirmation, released), OutboxStore.Reschedule(confirmation, released)], cancellationToken);
             outboxSignal.Notify();
         }
         else
@@ -218,6 +226,9 @@ internal sealed partial class InboxProcessor(
             LogConfirmationRefused(logger, withdrawal.MessageId, result.Refusal!.Code);
         }
     }
+
+    /// <summary>How long an ErasureConfirmed waits, at most, for its erasure to complete (released as soon as it has).</summary>
+    internal static readonly TimeSpan ConfirmationHold = TimeSpan.FromMinutes(2);
 
     /// <summary>Rolls back an erasure whose withdrawal another processor settled meanwhile.</summary>
     private sealed class AlreadySettledException : Exception;

@@ -17,6 +17,10 @@ public sealed class SentMessageStore(Database database)
         + "justification_sealed, justification_sha256";
 
     /// <summary>The message (Queued, or Suspended when its peer is) and its first transition; the outbox row is the caller's.</summary>
+    /// <summary>A Queued message held back (its next attempt in the future) becomes due at <paramref name="now"/>.</summary>
+    public static SqlStatement DueAt(Guid messageId, DateTimeOffset now) =>
+        new("UPDATE outbound_messages SET next_attempt_at = @now WHERE message_id = @id AND state = 'Queued'", ("id", messageId.ToString()), ("now", SqlStatement.Ms(now)));
+
     public static IEnumerable<SqlStatement> Insert(OutboundMessage message)
     {
         ArgumentNullException.ThrowIfNull(message);
